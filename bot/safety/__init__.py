@@ -1,0 +1,1 @@
+"""The safety layer: crisis detection, PHI redaction, safe output, rate limits."""

@@ -1,0 +1,1 @@
+"""Storage: the database engine, schema migrations and sqlmodel tables."""

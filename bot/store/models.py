@@ -1,0 +1,1 @@
+"""The sqlmodel tables. Every table is registered here so Alembic sees it."""
