@@ -16,6 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
+    DotEnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -191,7 +192,7 @@ class Settings(BaseSettings):
         return (
             init_settings,
             env_settings,
-            dotenv_settings,
+            _PrefixedDotEnv(settings_cls),
             TomlConfigSettingsSource(settings_cls),
         )
 
@@ -199,6 +200,13 @@ class Settings(BaseSettings):
     def database_url(self) -> str:
         """`DATABASE_URL`, or the SQLite file from `[storage]`."""
         return self.secrets.database_url or f"sqlite:///{self.storage.sqlite_path}"
+
+
+class _PrefixedDotEnv(DotEnvSettingsSource):
+    """`.env` also holds secrets (read by `Secrets`); only `CARELINE_*` lines are settings."""
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in super().__call__().items() if k in Settings.model_fields}
 
 
 def load_settings(config_path: Path | str | None = None, **overrides: Any) -> Settings:

@@ -174,8 +174,8 @@ def _read_entry(
                 Problem(
                     shown,
                     doc.line("entries", index, *loc),
-                    _field_name(loc),
-                    _friendly(error),
+                    field_name(loc),
+                    friendly_error(error),
                 )
             )
         return None, start, problems
@@ -222,14 +222,14 @@ def _rules(
     return problems
 
 
-def _field_name(loc: tuple[str | int, ...]) -> str:
+def field_name(loc: tuple[str | int, ...]) -> str:
     name = ""
     for part in loc:
         name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else str(part))
     return name
 
 
-def _friendly(error: Any) -> str:
+def friendly_error(error: Any) -> str:
     kind = error["type"]
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
