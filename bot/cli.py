@@ -18,7 +18,7 @@ from bot import __version__
 from bot.errors import CarelineError, LocatedError
 
 Handler = Callable[[argparse.Namespace], int]
-ADAPTERS = ("console", "discord", "slack", "web")
+ADAPTERS = ("console", "discord", "slack")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = _command(sub, "run", "bot.app:run_main", "start the bot on a platform (console default)")
     run.add_argument("--adapter", choices=ADAPTERS, default="console", help="platform to serve")
     run.add_argument("--http", action="store_true", help="Slack: HTTP events, not Socket Mode")
-    run.add_argument("--port", type=int, help="HTTP port (Slack HTTP mode, web adapter)")
+    run.add_argument("--port", type=int, help="HTTP port (Slack HTTP mode)")
 
     _command(sub, "console", "bot.app:console_main", "chat with the bot in this terminal or pipe")
     _command(sub, "demo", "bot.app:demo_main", "play a scripted community session in the console")
