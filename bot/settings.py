@@ -138,6 +138,7 @@ class SlackSettings(Section):
     http_port: int = Field(default=3000, ge=1, le=65535)
 
 
+    http_host: str = "0.0.0.0"  # noqa: S104  (HTTP mode serves Slack's requests)
 class LoggingSettings(Section):
     """Log level and format."""
 
