@@ -134,6 +134,20 @@ def check(
         PermissionDeniedError: the actor may not take it.
     """
     rule = TRANSITIONS.get((state, action))
+    if rule is None and not any(
+        _allowed(who, actor, claimer_key=actor_key, actor_key=actor_key)
+        for (_, other), (_, who) in TRANSITIONS.items()
+        if other is action
+    ):
+        # Someone who could never take this action learns that, not the escalation's state.
+        who = next(w for (_, other), (_, w) in TRANSITIONS.items() if other is action)
+        raise PermissionDeniedError(
+            catalog(
+                f"workflow.errors.denied_{who.value}",
+                id=escalation_id,
+                action=catalog(f"workflow.actions.{action.value}"),
+            )
+        )
     if rule is None:
         raise InvalidTransitionError(
             catalog(

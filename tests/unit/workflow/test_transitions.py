@@ -64,8 +64,9 @@ ILLEGAL = [
 def test_every_illegal_transition_is_refused_with_a_clear_message(
     state: State, action: Action
 ) -> None:
+    who = next(w for (_, other), (_, w) in TRANSITIONS.items() if other is action)
     with pytest.raises(InvalidTransitionError) as caught:
-        attempt(state, action, MODERATOR)
+        attempt(state, action, allowed_actor(who))
     message = str(caught.value)
     assert "#7" in message
     assert CAT(f"workflow.states.{state.value}") in message
@@ -107,6 +108,11 @@ def test_the_life_cycle_has_the_documented_shape() -> None:
 def test_the_wrong_person_is_denied(state: State, action: Action, actor: Actor) -> None:
     with pytest.raises(PermissionDeniedError):
         attempt(state, action, actor)
+
+
+def test_someone_who_could_never_take_an_action_is_told_so_whatever_the_state() -> None:
+    with pytest.raises(PermissionDeniedError, match="Only a moderator"):
+        attempt(State.DELIVERED, Action.APPROVE, PATIENT)
 
 
 def test_the_system_cannot_take_a_person_s_action() -> None:

@@ -1,0 +1,1 @@
+"""Platform adapters: thin translators between a platform and the core's messages."""

@@ -1,0 +1,1 @@
+"""The console adapter: a terminal (or a pipe) as a whole community."""
