@@ -116,8 +116,7 @@ _CARD = re.compile(r"#(\d+): (?:question from the community|URGENT)")
 
 async def play(settings: object, out: TextIO) -> int:
     """Play `SCRIPT` against a fresh database with the configured knowledge base."""
-    from adapters.console.adapter import ConsoleAdapter
-    from bot.app import build_core
+    from bot.app import build_core, load_adapter
     from bot.settings import Settings
 
     assert isinstance(settings, Settings)  # noqa: S101  (typed loosely to keep imports lazy)
@@ -132,7 +131,8 @@ async def play(settings: object, out: TextIO) -> int:
         )
         core = build_core(demo_settings, clock=clock, engine=None)
         buffer = _Tee(out)
-        adapter = ConsoleAdapter(stdout=buffer)
+        # By name, like `careline run`: the core never imports an adapter.
+        adapter = load_adapter("console", demo_settings, stdout=buffer)
         core.attach(adapter)
         try:
             for step in SCRIPT:
@@ -145,11 +145,10 @@ async def play(settings: object, out: TextIO) -> int:
 async def _play(  # noqa: PLR0917
     step: Step, core: object, adapter: object, buffer: _Tee, clock: ManualClock, out: TextIO
 ) -> None:
-    from adapters.console.adapter import ConsoleAdapter
     from bot.app import Core
 
     assert isinstance(core, Core)  # noqa: S101
-    assert isinstance(adapter, ConsoleAdapter)  # noqa: S101
+    feed = adapter.feed  # type: ignore[attr-defined]
     started = len(buffer.seen)
     cards = _CARD.findall(buffer.seen)
     esc = cards[-1] if cards else "1"
@@ -159,14 +158,14 @@ async def _play(  # noqa: PLR0917
         case Say():
             line = step.line.format(esc=esc)
             out.write(f"> {line}\n")
-            await adapter.feed(line, core.submit)
+            await feed(line, core.submit)
         case Click():
             found = re.findall(step.pattern, buffer.fresh())
             if not found:
                 return
             line = f"{step.who}> {found[-1]}"
             out.write(f"> {line}\n")
-            await adapter.feed(line, core.submit)
+            await feed(line, core.submit)
         case Wait():
             clock.advance(timedelta(hours=step.hours))
             out.write(f"… {step.hours:g} hours later …\n")

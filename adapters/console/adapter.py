@@ -75,8 +75,15 @@ class ConsoleAdapter:
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: Any) -> Self:
-        """The console needs no credentials; `options` (--http, --port) do not apply."""
-        return cls(default_speaker=settings.console.default_speaker)
+        """The console needs no credentials; `--http`/`--port` do not apply.
+
+        `stdin`/`stdout` options replace the terminal (the demo writes to a buffer).
+        """
+        return cls(
+            default_speaker=settings.console.default_speaker,
+            stdin=options.get("stdin"),
+            stdout=options.get("stdout"),
+        )
 
     # -------------------------------------------------------------- input
 
