@@ -112,7 +112,10 @@ def from_interaction(
     private: bool = False,
 ) -> Inbound:
     """The `Inbound` for a slash command (`text` is its command line), click or modal."""
-    where, thread = _where(interaction.channel, interaction.channel_id)
+    channel_id = interaction.channel_id
+    if channel_id is None and interaction.message is not None:
+        channel_id = interaction.message.channel.id
+    where, thread = _where(interaction.channel, channel_id)
     in_dm = interaction.guild_id is None
     on_private_message = bool(
         interaction.message is not None and interaction.message.flags.ephemeral
