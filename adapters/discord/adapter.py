@@ -617,10 +617,16 @@ class _Bridge:
     def _messageable(self, channel_id: int) -> discord.PartialMessageable:
         return self.client.get_partial_messageable(channel_id)
 
-    def _reviewers(self) -> discord.PartialMessageable:
+    def _reviewers(self) -> discord.TextChannel | discord.PartialMessageable:
         if self.settings.reviewer_channel_id is None:
             raise DeliveryError("no [discord] reviewer_channel_id configured", retryable=False)
-        return self._messageable(int(self.settings.reviewer_channel_id))
+        channel_id = int(self.settings.reviewer_channel_id)
+        # The cached channel knows its server, which starting a thread needs.
+        channel = self.client.get_channel(channel_id)
+        if isinstance(channel, discord.TextChannel):
+            return channel
+        guild = int(self.settings.guild_id) if self.settings.guild_id else None
+        return self.client.get_partial_messageable(channel_id, guild_id=guild)
 
 
 def _receipt(refs: list[str]) -> DeliveryReceipt:

@@ -175,6 +175,8 @@ class FakeDiscord:
             "resume_gateway_url": self.gateway_url,
             "application": {"id": self.application_id, "flags": 0},
         }
+        if self.identify and "shard" in self.identify:
+            ready["shard"] = self.identify["shard"]
         self._seq += 1
         await socket.send_str(json.dumps({"op": 0, "t": "READY", "s": self._seq, "d": ready}))
         self._seq += 1
