@@ -39,6 +39,7 @@ ADAPTERS = {
 TICK_SECONDS = 30.0
 RETENTION_EVERY = timedelta(hours=1)
 DRAIN_SECONDS = 30.0
+POSTGRES_DB_THREADS = 4
 
 
 @dataclass(eq=False)
@@ -203,7 +204,7 @@ def build_core(
     for entry in load_promoted(engine):
         matcher.upsert(entry)
     safety = safety or build_safety(settings, clock, catalog)
-    db = DbThread()
+    db = DbThread(POSTGRES_DB_THREADS if engine.dialect.name == "postgresql" else 1)
 
     def sent_hook(tx: Tx, tag: str) -> None:
         on_sent(tx, tag, catalog, safety)

@@ -45,14 +45,15 @@ OnSent = Callable[[Tx, str], None]
 
 
 class DbThread:
-    """Runs blocking database work on one worker thread, off the event loop.
+    """Runs blocking database work on worker threads, off the event loop.
 
-    One thread serialises Careline's own writes (SQLite allows one writer anyway) and keeps
-    handlers free of in-process races; PostgreSQL row locks cover other processes.
+    SQLite gets one thread: it allows one writer anyway, and one thread keeps handlers free of
+    in-process races. PostgreSQL gets a few: its row locks (`FOR UPDATE` on the escalation,
+    `SKIP LOCKED` on the outbox) order concurrent work, within a process as across processes.
     """
 
-    def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="careline-db")
+    def __init__(self, workers: int = 1) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="careline-db")
 
     async def __call__(self, fn: Callable[..., T], *args: Any) -> T:
         """Run `fn(*args)` on the database thread."""
