@@ -74,6 +74,7 @@ class FakeDiscord:
     _server: TestServer | None = None
     _originals: dict[str, str] = field(default_factory=dict)
     connected: asyncio.Event = field(default_factory=asyncio.Event)
+    _pending: set[asyncio.Future[None]] = field(default_factory=set)
 
     # -- server ---------------------------------------------------------------------------------
 
@@ -88,6 +89,8 @@ class FakeDiscord:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
+        if self._pending:
+            await asyncio.gather(*self._pending, return_exceptions=True)
         if self._socket is not None and not self._socket.closed:
             await self._socket.close()
         if self._server is not None:
@@ -351,6 +354,10 @@ class FakeDiscord:
             },
         }
         self.channels[message_id] = thread
+        # Discord tells the bot about the thread it just made, as a gateway event.
+        if self._socket is not None:
+            created = thread | {"newly_created": True}
+            self._pending.add(asyncio.ensure_future(self.dispatch("THREAD_CREATE", created)))
         return 201, thread
 
     def _dm(self, body: dict[str, Any]) -> tuple[int, Any]:

@@ -375,9 +375,11 @@ async def test_a_missing_permission_is_not_retried_and_says_what_to_grant(fake, 
         403,
         {"message": "Missing Permissions", "code": 50013},
     )
-    with caplog.at_level(logging.ERROR, logger="adapters.discord.adapter"):
-        with pytest.raises(DeliveryError) as caught:
-            await bot.deliver(Card("escalation:42", Reviewers(), CARD))
+    with (
+        caplog.at_level(logging.ERROR, logger="adapters.discord.adapter"),
+        pytest.raises(DeliveryError) as caught,
+    ):
+        await bot.deliver(Card("escalation:42", Reviewers(), CARD))
     assert caught.value.retryable is False
     assert "50013" in str(caught.value)
     assert "Send Messages" in caplog.text

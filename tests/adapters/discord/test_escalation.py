@@ -1,0 +1,233 @@
+"""The real core behind the Discord adapter: a question escalated, answered, approved, delivered.
+
+Everything is real except Discord itself: the core (`bot.app.build_core` on SQLite, with the
+test matcher and safety doubles from `tests/fakes.py`), its outbox, the adapter, discord.py, and
+the local fake Discord that records every REST call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from adapters.discord.adapter import INTERACTION_TTL, DiscordAdapter
+from bot.app import Core
+from tests.adapters.discord.conftest import (
+    BOT,
+    HELP,
+    PATIENT,
+    REVIEWERS,
+    click,
+    eventually,
+    interaction_calls,
+    make_adapter,
+    message,
+    modal_submit,
+    running,
+    slash,
+)
+from tests.adapters.discord.fake_discord import Call, FakeDiscord
+from tests.fakes import make_core, make_settings
+
+EPHEMERAL = 64
+KNEE = "my knee hurts after running"
+
+
+class Community:
+    """The adapter, the real core and the fake Discord, driven one event at a time."""
+
+    def __init__(self, fake: FakeDiscord, core: Core, adapter: DiscordAdapter) -> None:
+        self.fake = fake
+        self.core = core
+        self.adapter = adapter
+
+    async def send(self, event: str, data: dict[str, Any]) -> list[Call]:
+        """Dispatch a gateway event; return the REST calls it caused, once all is delivered."""
+        start = len(self.fake.calls)
+        await self.fake.dispatch(event, data)
+        # The adapter acknowledges interactions first; messages have no acknowledgement.
+        if event == "INTERACTION_CREATE":
+            await eventually(lambda: len(self.fake.calls) > start)
+        await asyncio.sleep(0.05)  # the core's transaction runs in its database thread
+        await self.core.outbox.drain()
+        await asyncio.sleep(0.02)
+        return self.fake.calls[start:]
+
+    def card(self) -> dict[str, Any]:
+        """The (current state of the) card posted in the reviewer channel."""
+        cards = [
+            m for m in self.fake.messages.values() if m["channel_id"] == REVIEWERS and m["embeds"]
+        ]
+        assert len(cards) == 1, cards
+        return cards[0]
+
+    def buttons(self) -> dict[str, str]:
+        """The card's buttons: label → custom_id."""
+        return {
+            c["label"]: c["custom_id"]
+            for row in self.card()["components"]
+            for c in row["components"]
+        }
+
+
+@pytest.fixture
+async def community(fake: FakeDiscord, tmp_path) -> AsyncIterator[Community]:
+    core = make_core(make_settings(tmp_path))
+    adapter = make_adapter(read_plain_messages=True)
+    core.attach(adapter)
+    async with running(adapter, core.submit):
+        yield Community(fake, core, adapter)
+    core.close()
+
+
+async def test_a_question_goes_from_ask_to_the_patients_delivered_answer(community):
+    fake = community.fake
+    ask = slash("ask", {"question": KNEE})
+    calls = await community.send("INTERACTION_CREATE", ask)
+    # The patient's /ask: acknowledged publicly, an escalation card for the reviewers, and the
+    # patient told a professional will answer.
+    assert calls[0].json == {"type": 5}
+    [card_post] = [c for c in calls if c.path == f"/channels/{REVIEWERS}/messages"]
+    assert card_post.json["embeds"][0]["description"] == KNEE
+    assert community.buttons() == {"Claim": "careline:claim:1", "Close": "careline:close:1"}
+    [told] = [c for c in calls if c.path.endswith("/messages/@original")]
+    assert "A professional will answer your question (#1)" in told.json["content"]
+    card_id = community.card()["id"]
+
+    # A physician claims with the card's button: the card changes, its thread opens.
+    calls = await community.send(
+        "INTERACTION_CREATE",
+        click(community.buttons()["Claim"], who="physician", message=community.card()),
+    )
+    assert calls[0].json == {"type": 6}
+    edits = [c for c in calls if c.method == "PATCH" and c.path.endswith(f"/messages/{card_id}")]
+    assert edits
+    assert {"name": "Claimed by", "value": "Dr Okafor", "inline": False} in (
+        edits[-1].json["embeds"][0]["fields"]
+    )
+    assert fake.calls_to("POST", rf"/channels/{REVIEWERS}/messages/{card_id}/threads")
+    assert fake.channels[card_id]["parent_id"] == REVIEWERS
+    thread_posts = [c.json["content"] for c in calls if c.path == f"/channels/{card_id}/messages"]
+    assert "Dr Okafor claimed this question." in thread_posts
+    assert "Answer" in community.buttons()
+
+    # The physician answers by writing in the card's thread.
+    answer = message("Rest, ice, and see a doctor if it swells.", who="physician")
+    answer["channel_id"] = card_id
+    calls = await community.send("MESSAGE_CREATE", answer)
+    assert any("waiting for a moderator" in (c.json or {}).get("content", "") for c in calls)
+    assert set(community.buttons()) >= {"Approve", "Reject"}
+
+    # A moderator approves: the patient gets the answer where they asked, pinged alone.
+    calls = await community.send(
+        "INTERACTION_CREATE",
+        click(community.buttons()["Approve"], who="moderator", message=community.card()),
+    )
+    [delivered] = [c for c in calls if c.path == f"/webhooks/{BOT}/{ask['token']}"]
+    embed = delivered.json["embeds"][0]
+    assert embed["title"] == "Answer from a professional to your question #1"
+    assert "Rest, ice, and see a doctor if it swells." in embed["description"]
+    assert "Answered by Dr Okafor; approved by Mo Reyes." in embed["description"]
+    assert embed["footer"]["text"].startswith("General information, not medical advice")
+    assert delivered.json["content"] == f"<@{PATIENT}>"
+    assert delivered.json["allowed_mentions"] == {"users": [int(PATIENT)], "parse": []}
+    assert "flags" not in delivered.json or not delivered.json["flags"] & EPHEMERAL
+    assert community.card()["embeds"][0]["fields"][0]["value"] == "delivered"
+    assert await community.core.outbox.pending_count() == 0
+
+
+async def test_the_modal_path_answer_reject_and_answer_again(community):
+    fake = community.fake
+    await community.send("INTERACTION_CREATE", slash("ask", {"question": KNEE}))
+    await community.send(
+        "INTERACTION_CREATE",
+        click(community.buttons()["Claim"], who="physician", message=community.card()),
+    )
+    # "Answer" opens a modal; its submission is the physician's answer.
+    opened = click(community.buttons()["Answer"], who="physician", message=community.card())
+    calls = await community.send("INTERACTION_CREATE", opened)
+    assert calls[0].json["type"] == 9
+    assert calls[0].json["data"]["custom_id"] == "careline:answer:1"
+    submitted = modal_submit("careline:answer:1", "Rest.", who="physician")
+    await community.send("INTERACTION_CREATE", submitted)
+    # The moderator rejects with a reason through the "Reject" modal.
+    reject = community.buttons()["Reject"]
+    calls = await community.send(
+        "INTERACTION_CREATE", click(reject, who="moderator", message=community.card())
+    )
+    assert calls[0].json["type"] == 9
+    calls = await community.send(
+        "INTERACTION_CREATE", modal_submit("careline:reject:1", "Say when to see a doctor.")
+    )
+    card_id = community.card()["id"]
+    thread_posts = [c.json["content"] for c in calls if c.path == f"/channels/{card_id}/messages"]
+    assert any("Say when to see a doctor." in text for text in thread_posts)
+    # The physician answers again with /answer; the moderator approves with /approve.
+    await community.send(
+        "INTERACTION_CREATE",
+        slash(
+            "answer",
+            {"escalation": 1, "text": "Rest; see a doctor if it swells."},
+            who="physician",
+            channel=REVIEWERS,
+        ),
+    )
+    calls = await community.send(
+        "INTERACTION_CREATE",
+        slash("approve", {"escalation": 1}, who="moderator", channel=REVIEWERS),
+    )
+    delivered = [c for c in fake.calls if c.path.startswith(f"/webhooks/{BOT}/") and c.json]
+    texts = [e["description"] for c in delivered for e in c.json.get("embeds") or []]
+    assert any("Rest; see a doctor if it swells." in text for text in texts)
+
+
+async def test_a_denied_button_click_is_answered_only_to_the_clicker(community):
+    await community.send("INTERACTION_CREATE", slash("ask", {"question": KNEE}))
+    # A patient (who should not even see the reviewer channel) presses "Claim".
+    patient_click = click(community.buttons()["Claim"], who="patient", message=community.card())
+    calls = await community.send("INTERACTION_CREATE", patient_click)
+    callback, denial = interaction_calls(community.fake, patient_click)
+    assert callback.json == {"type": 6}
+    assert denial.path == f"/webhooks/{BOT}/{patient_click['token']}"
+    assert denial.json["flags"] == EPHEMERAL
+    assert "Only a physician can claim #1." in denial.json["content"]
+    assert not [c for c in calls if c.method == "PATCH" and "/channels/" in c.path]
+
+
+async def test_a_denied_command_replaces_its_private_placeholder(community):
+    await community.send("INTERACTION_CREATE", slash("ask", {"question": KNEE}))
+    approve = slash("approve", {"escalation": 1}, who="physician", channel=REVIEWERS)
+    await community.send("INTERACTION_CREATE", approve)
+    callback, edit = interaction_calls(community.fake, approve)
+    assert callback.json == {"type": 5, "data": {"flags": EPHEMERAL}}
+    assert edit.method == "PATCH"
+    assert "moderator" in edit.json["content"]
+
+
+async def test_an_answer_after_the_interaction_expired_reaches_the_channel(community):
+    fake = community.fake
+    ask = slash("ask", {"question": KNEE})
+    await community.send("INTERACTION_CREATE", ask)
+    bridge = community.adapter._bridge
+    bridge.pending[f"interaction:{ask['id']}"].created = time.monotonic() - INTERACTION_TTL - 1
+    await community.send(
+        "INTERACTION_CREATE", slash("claim", {"escalation": 1}, who="physician", channel=REVIEWERS)
+    )
+    await community.send(
+        "INTERACTION_CREATE",
+        slash("answer", {"escalation": 1, "text": "Rest."}, who="physician", channel=REVIEWERS),
+    )
+    calls = await community.send(
+        "INTERACTION_CREATE",
+        slash("approve", {"escalation": 1}, who="moderator", channel=REVIEWERS),
+    )
+    [post] = [c for c in calls if c.path == f"/channels/{HELP}/messages"]
+    assert post.json["content"] == f"<@{PATIENT}>"
+    assert post.json["allowed_mentions"] == {"parse": [], "users": [int(PATIENT)]}
+    assert "Rest." in post.json["embeds"][0]["description"]
+    assert not [c for c in calls if c.path == f"/webhooks/{BOT}/{ask['token']}"]
+    assert fake.calls_to("PATCH", rf"/channels/{REVIEWERS}/messages/\d+")
