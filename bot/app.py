@@ -155,8 +155,17 @@ def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKi
             return None
         return cast(float | None, limiter.check(user_key, channel, kind))
 
+    def only_mentions(text: str) -> str:
+        if mentions is None:
+            return _minimal_neutralise(text)
+        return cast(str, mentions(text))
+
     return SafetyKit(
-        scan=scan, neutralise=neutralise, crisis_reply=crisis_reply, rate_check=rate_check
+        scan=scan,
+        neutralise=neutralise,
+        crisis_reply=crisis_reply,
+        rate_check=rate_check,
+        neutralise_mentions=only_mentions,
     )
 
 

@@ -65,6 +65,11 @@ class SafetyKit:
     neutralise: Callable[[str], str]
     crisis_reply: Callable[[CrisisCategory], Content]
     rate_check: Callable[[str, str, str], float | None]
+    neutralise_mentions: Callable[[str], str] | None = None
+
+    def trusted(self, text: str) -> str:
+        """Reviewed content (FAQ entries, physicians' answers): keep its Markdown, stop pings."""
+        return (self.neutralise_mentions or self.neutralise)(text)
 
 
 @dataclass(slots=True)
@@ -123,9 +128,9 @@ def answer_content(entry: Entry, question_id: int, catalog: Catalog, safety: Saf
             if entry.reviewed_on
             else catalog("workflow.answer_reviewed_undated", reviewer=entry.reviewed_by)
         )
-    text = safety.neutralise(entry.answer) + (f"\n\n_{reviewed}_" if reviewed else "")
+    text = safety.trusted(entry.answer) + (f"\n\n_{reviewed}_" if reviewed else "")
     return Content(
-        title=safety.neutralise(entry.question),
+        title=safety.trusted(entry.question),
         text=text,
         links=tuple(Link(s.title, s.url) for s in entry.sources),
         footer=catalog("core.disclaimer"),
@@ -152,7 +157,7 @@ def card_content(
     if esc.claimed_by_name and state in {State.CLAIMED, State.REJECTED, State.AWAITING_APPROVAL}:
         fields.append(Field(cat("workflow.field_claimed"), esc.claimed_by_name))
     if esc.answer and state is not State.CLOSED:
-        fields.append(Field(cat("workflow.field_answer"), safety.neutralise(esc.answer)))
+        fields.append(Field(cat("workflow.field_answer"), safety.trusted(esc.answer)))
     if esc.reject_reason and state is State.REJECTED:
         fields.append(Field(cat("workflow.field_reason"), safety.neutralise(esc.reject_reason)))
     if esc.close_reason and state is State.CLOSED:
@@ -324,7 +329,7 @@ def deliver_answer(tx: Tx, esc: Escalation, catalog: Catalog, safety: SafetyKit)
     )
     content = Content(
         title=catalog("workflow.answer_from_professional", id=esc.id),
-        text=f"{safety.neutralise(esc.answer or '')}\n\n_{credit}_",
+        text=f"{safety.trusted(esc.answer or '')}\n\n_{credit}_",
         footer=catalog("core.disclaimer"),
         buttons=_feedback_buttons(question.id or 0, catalog)[:2],
     )
@@ -434,7 +439,7 @@ def _suggestions(ctx: Context, question_id: int, result: MatchResult) -> Content
     lines = [cat("workflow.suggest_text")]
     buttons = []
     for number, (_, entry) in enumerate(chosen, start=1):
-        title = ctx.safety.neutralise(entry.question)
+        title = ctx.safety.trusted(entry.question)
         lines.append(f"{number}. {title}")
         buttons.append(
             Button(action_id("pick", question_id, entry.id), _short(title), ButtonStyle.PRIMARY)
@@ -565,8 +570,8 @@ def faq(cmd: c.Faq, ctx: Context) -> None:
         return
     lines = [cat("workflow.faq_results", query=shown)]
     for entry in hits:
-        title = ctx.safety.neutralise(entry.question)
-        lines.append(f"• **{title}** — {ctx.safety.neutralise(_short(entry.answer, 240))}")
+        title = ctx.safety.trusted(entry.question)
+        lines.append(f"• **{title}** — {ctx.safety.trusted(_short(entry.answer, 240))}")
     ctx.reply(Content(text="\n".join(lines), footer=cat("core.disclaimer")))
 
 
