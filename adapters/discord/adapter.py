@@ -38,6 +38,9 @@ log = logging.getLogger(__name__)
 
 # Interaction tokens live 15 minutes; stop using one a little before Discord does.
 INTERACTION_TTL = 14 * 60
+# A command the core answers only elsewhere (a card edit, a thread post) would leave its
+# "thinking…" placeholder up until Discord gives up; it is removed after this long instead.
+PLACEHOLDER_SECONDS = 15.0
 # Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
@@ -141,6 +144,7 @@ class DiscordAdapter:
         self._client_options = client_options or {}
         self._bridge: _Bridge | None = None
         self.ready = asyncio.Event()
+        self.placeholder_seconds = PLACEHOLDER_SECONDS
 
     @classmethod
     def from_settings(
@@ -224,12 +228,14 @@ class DiscordAdapter:
             ) from None
         finally:
             self.ready.clear()
+            await bridge.cancel_watchdogs()
         if bridge.fatal is not None:
             raise bridge.fatal
 
     async def stop(self) -> None:
         """Disconnect (the running `start` then returns)."""
         if self._bridge is not None:
+            await self._bridge.cancel_watchdogs()
             await self._bridge.client.close()
 
     async def deliver(self, message: Outbound, ref: str | None = None) -> DeliveryReceipt:
@@ -290,6 +296,7 @@ class _Bridge:
         self.community = adapter.community
         self.fatal: ConfigError | None = None
         self.pending: dict[str, _Pending] = {}
+        self._watchdogs: set[asyncio.Task[None]] = set()
         self.tree = build_tree(client, self, self.catalog, lambda: adapter.faq_lookup)
         client.event(self.on_ready)
         client.event(self.on_message)
@@ -405,6 +412,27 @@ class _Bridge:
         await self._submit(
             from_interaction(interaction, self.community, text=line, private=private)
         )
+        key = f"{INTERACTION_PREFIX}{interaction.id}"
+        watchdog = asyncio.create_task(self._clear_placeholder_later(key))
+        self._watchdogs.add(watchdog)
+        watchdog.add_done_callback(self._watchdogs.discard)
+
+    async def _clear_placeholder_later(self, key: str) -> None:
+        await asyncio.sleep(self.adapter.placeholder_seconds)
+        pending = self.pending.get(key)
+        if pending is None or pending.answered:
+            return
+        pending.answered = True
+        try:
+            await pending.interaction.delete_original_response()
+        except discord.HTTPException as exc:
+            log.debug("could not remove the placeholder of %s: %s", key, exc)
+
+    async def cancel_watchdogs(self) -> None:
+        """Stop waiting to remove placeholders (shutting down)."""
+        for task in list(self._watchdogs):
+            task.cancel()
+        await asyncio.gather(*self._watchdogs, return_exceptions=True)
 
     async def on_button(
         self, interaction: discord.Interaction[Any], action: str, prompt: str | None, label: str
@@ -466,13 +494,14 @@ class _Bridge:
 
     async def _reply(self, reply: Reply, ref: str | None) -> DeliveryReceipt:
         target = reply.target
-        pieces = render(reply.content, self.catalog, mention=reply.mention)
+        private = reply.private_to is not None
+        # Pinging someone in a message only they can see (ephemeral, DM) adds nothing.
+        mention = None if private else reply.mention
+        pieces = render(reply.content, self.catalog, mention=mention)
         if isinstance(target, Channel) and target.reply_to in self.pending:
             pending = self.pending[target.reply_to]
             if time.monotonic() - pending.created < INTERACTION_TTL:
-                return await self._followup(
-                    pending, pieces, private=reply.private_to is not None, mention=reply.mention
-                )
+                return await self._followup(pending, pieces, private=private, mention=mention)
         if reply.private_to is not None:
             user = discord.Object(id=int(reply.private_to))
             return await self._send(await self.client.create_dm(user), pieces)

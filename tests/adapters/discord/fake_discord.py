@@ -231,6 +231,11 @@ class FakeDiscord:
                 rf"/webhooks/{app}/([^/]+)/messages/@original",
                 lambda m: self._edit_original(m[1], body),
             ),
+            (
+                "DELETE",
+                rf"/webhooks/{app}/([^/]+)/messages/@original",
+                lambda m: (204, None) if m[1] in self._originals else (404, {"code": 10015}),
+            ),
         ]
         for route_method, pattern, handler in routes:
             match = re.fullmatch(pattern, path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
@@ -398,3 +399,33 @@ async def test_delivering_before_the_client_has_logged_in_is_retryable(fake):
         await adapter.deliver(Reply(Channel(HELP), Content(text="x")))
     assert caught.value.retryable is True
     assert caught.value.retry_after == 5.0
+
+
+async def test_a_placeholder_the_core_never_answers_is_removed(fake, core, bot):
+    bot.placeholder_seconds = 0.05
+    data = slash("approve", {"escalation": 42}, who="moderator", channel=REVIEWERS)
+    await interaction_inbound(fake, core, data)  # the core answers on the card, not here
+    await eventually(lambda: len(interaction_calls(fake, data)) == 2)
+    _callback, delete = interaction_calls(fake, data)
+    assert (delete.method, delete.path) == (
+        "DELETE",
+        f"/webhooks/{BOT}/{data['token']}/messages/@original",
+    )
+
+
+async def test_an_answered_placeholder_is_left_alone(fake, core, bot):
+    bot.placeholder_seconds = 0.05
+    data = slash("stats", {}, who="moderator", channel=REVIEWERS)
+    inbound = await interaction_inbound(fake, core, data)
+    reply = Reply(
+        Channel(inbound.channel, reply_to=inbound.message_id),
+        Content(text="Questions: 3"),
+        private_to=inbound.actor.user_id,
+        mention=inbound.actor.user_id,
+    )
+    await bot.deliver(reply)
+    await asyncio.sleep(0.15)
+    _callback, edit = interaction_calls(fake, data)
+    assert edit.method == "PATCH"
+    assert edit.json["content"] == "Questions: 3"  # no ping in a message only they can see
+    assert edit.json["allowed_mentions"] == {"parse": []}
