@@ -57,14 +57,25 @@ def forget(tx: Tx, user_key: str, catalog: Catalog, safety: Any) -> dict[str, in
         .where(col(AuditEntry.actor_key) == user_key)
         .values(actor_key=ERASED, actor_name=None)
     ).rowcount  # type: ignore[attr-defined]
-    session.flush()
-    return {
+    counts = {
         "questions": questions,
         "escalations": len(escalations),
         "feedback": feedback,
         "messages": messages,
         "audit": int(audit or 0),
     }
+    # The erasure itself is on record, without saying whose it was.
+    session.add(
+        AuditEntry(
+            at=tx.now,
+            action="forget_me",
+            actor_key=ERASED,
+            actor_role="patient",
+            detail=", ".join(f"{k} {v}" for k, v in counts.items()),
+        )
+    )
+    session.flush()
+    return counts
 
 
 def _delete_messages(session: Session, user_key: str, question_ids: list[int | None]) -> int:

@@ -305,8 +305,10 @@ async def test_forget_me_erases_questions_and_de_identifies_the_audit(
         assert session.exec(select(Feedback)).all() == []
         audit = session.exec(select(AuditEntry)).all()
         assert [(a.action, a.actor_key, a.actor_name) for a in audit] == [
-            ("escalate", "erased", None)
+            ("escalate", "erased", None),
+            ("forget_me", "erased", None),
         ]
+        assert audit[1].detail == "questions 2, escalations 1, feedback 1, messages 4, audit 1"
         payloads = [o.payload for o in session.exec(select(OutboxMessage)).all()]
     # Only the confirmation itself still names ann (it is purged by the retention job).
     naming_ann = [p for p in payloads if '"ann"' in p]
