@@ -274,19 +274,21 @@ class SlackAdapter:
             self.port = int(sockets[0].getsockname()[1])
 
     async def _connect_socket(self) -> None:
+        # Ask for the websocket URL ourselves: bolt's client retries a rejected app token
+        # forever, and a wrong token must stop the start with a clear message instead.
+        try:
+            opened = await self.client.apps_connections_open(app_token=self._app_token or "")
+        except SlackApiError as exc:
+            raise _token_error("SLACK_APP_TOKEN", exc) from None
         handler = AsyncSocketModeHandler(
             self.app,
             app_token=self._app_token,
             web_client=self.client,
             ping_interval=self._ping_interval,
         )
+        handler.client.wss_uri = str(opened["url"])
         self._socket = handler
-        try:
-            await handler.connect_async()  # type: ignore[no-untyped-call]
-        except SlackApiError as exc:
-            await handler.close_async()  # type: ignore[no-untyped-call]
-            self._socket = None
-            raise _token_error("SLACK_APP_TOKEN", exc) from None
+        await handler.connect_async()  # type: ignore[no-untyped-call]
 
     def web_app(self) -> web.Application:
         """The aiohttp application serving Slack's requests at ``/slack/events``."""
@@ -428,13 +430,15 @@ class SlackAdapter:
 
     async def _actor(self, user_id: str, name_hint: str | None) -> Actor:
         roles = await self.roles.roles_of(user_id)
-        name = name_hint or await self._display_name(user_id)
+        # The profile's display name, the same for every kind of event; a payload's handle
+        # (commands and clicks carry one) only when the profile cannot be read.
+        name = await self._display_name(user_id, name_hint or user_id)
         return Actor(platform=self.name, user_id=user_id, display_name=name, roles=roles)
 
-    async def _display_name(self, user_id: str) -> str:
+    async def _display_name(self, user_id: str, fallback: str) -> str:
         if user_id in self._names:
             return self._names[user_id]
-        name = user_id
+        name = fallback
         try:
             response = await self.client.users_info(user=user_id)
             user = response.get("user") or {}
@@ -444,7 +448,7 @@ class SlackAdapter:
                 or profile.get("real_name")
                 or user.get("real_name")
                 or user.get("name")
-                or user_id
+                or fallback
             )
         except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as exc:
             log.debug("no display name for %s: %s", user_id, exc)

@@ -1,4 +1,4 @@
-"""Fixtures: the fake Slack server, a running SlackAdapter (HTTP or Socket Mode), payload samples."""
+"""Fixtures: the fake Slack server, a running SlackAdapter (HTTP or Socket Mode), payloads."""
 
 from __future__ import annotations
 
@@ -162,7 +162,9 @@ async def fake() -> AsyncIterator[FakeSlack]:
         yield server
 
 
-async def start_adapter(adapter: SlackAdapter, submit: Callable[[Inbound], Any]) -> asyncio.Task[None]:
+async def start_adapter(
+    adapter: SlackAdapter, submit: Callable[[Inbound], Any]
+) -> asyncio.Task[None]:
     """Run `adapter.start` in the background until it is serving."""
     task = asyncio.ensure_future(adapter.start(submit))
     await eventually(lambda: adapter._bot_user_id is not None or task.done(), within=5.0)

@@ -36,6 +36,8 @@ class Call:
     method: str
     params: dict[str, Any]
     token: str | None
+    status: int = 200
+    response: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -94,10 +96,12 @@ class FakeSlack:
     def rate_limit_next(self, method: str, retry_after: int = 3) -> None:
         """The next call of `method` answers HTTP 429 with `Retry-After`, like Slack's limiter."""
         self._scripted[method].append(
-            Scripted(
-                429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
-            )
+            Scripted(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
         )
+
+    def script(self, method: str, *answers: Scripted) -> None:
+        """Answer the next calls of `method` with `answers`, in order."""
+        self._scripted[method].extend(answers)
 
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         """The parameters of every recorded call to `method`, in order."""
@@ -123,16 +127,19 @@ class FakeSlack:
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         token = request.headers.get("Authorization", "").removeprefix("Bearer ") or None
-        self.calls.append(Call(method, params, token))
+        call = Call(method, params, token)
+        self.calls.append(call)
         if self._scripted[method]:
             canned = self._scripted[method].pop(0)
+            call.status, call.response = canned.status, canned.body
             return web.json_response(canned.body, status=canned.status, headers=canned.headers)
-        return web.json_response(self._answer(method, params, request))
+        call.response = self._answer(method, params)
+        return web.json_response(call.response)
 
     def _next_ts(self) -> str:
         return f"1700000000.{next(self._ts):06d}"
 
-    def _answer(self, method: str, params: dict[str, Any], request: web.Request) -> dict[str, Any]:
+    def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         match method:
             case "auth.test":
                 return {
@@ -227,7 +234,9 @@ class FakeSlack:
         raise AssertionError(f"no ack for {envelope_id}; acks: {self.acks}")
 
 
-def sign(body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict[str, str]:
+def sign(
+    body: str, *, secret: str = SIGNING_SECRET, timestamp: int | None = None
+) -> dict[str, str]:
     """Slack's request-signing headers for `body` (v0 HMAC-SHA256 of ``v0:ts:body``)."""
     ts = str(int(time.time()) if timestamp is None else timestamp)
     digest = hmac.new(secret.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,326 @@
+"""The real core behind the Slack adapter: escalated, claimed, answered, approved, delivered.
+
+Everything is real except Slack itself: the core (`bot.app.build_core` on SQLite with the test
+matcher and safety doubles from `tests/fakes.py`), its outbox, the adapter, slack-bolt's AsyncApp
+serving signed HTTP requests, and the local fake Slack Web API recording every call.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+
+from adapters.slack.adapter import SlackAdapter
+from bot.app import Core
+from bot.messages import Inbound
+from tests.adapters.slack.conftest import (
+    DOCTOR,
+    HELP,
+    MODERATOR,
+    PATIENT,
+    REVIEW,
+    SlackHttp,
+    eventually,
+    payload,
+    start_adapter,
+)
+from tests.adapters.slack.fake_slack import Call, FakeSlack
+from tests.fakes import FakeClock, make_core, make_settings
+
+KNEE = "my knee hurts after running"
+QUESTION_TS = "1712345678.000100"
+
+
+class Community:
+    """The adapter on HTTP, the real core and the fake Slack, driven one request at a time."""
+
+    def __init__(self, http: SlackHttp, core: Core, clock: FakeClock) -> None:
+        self.http = http
+        self.fake = http.fake
+        self.core = core
+        self.clock = clock
+        self.handed: list[Inbound] = []
+
+    async def submit(self, inbound: Inbound) -> None:
+        await self.core.submit(inbound)
+        self.handed.append(inbound)
+
+    async def _settle(self, start: int, handed: int) -> list[Call]:
+        await eventually(lambda: len(self.handed) >= handed, within=5.0)
+        await self.core.outbox.drain()
+        return self.fake.calls[start:]
+
+    async def says(
+        self,
+        text: str,
+        *,
+        who: str = PATIENT,
+        thread_ts: str | None = None,
+        channel: str = HELP,
+        ts: str = QUESTION_TS,
+    ) -> list[Call]:
+        """A plain message (a question, or a reply in a card's thread)."""
+        data = payload("event_message_help_channel")
+        data["event"] |= {"text": text, "user": who, "channel": channel, "ts": ts}
+        data["event_id"] = f"Ev-{ts}"
+        if thread_ts:
+            data["event"]["thread_ts"] = thread_ts
+        start, handed = len(self.fake.calls), len(self.handed)
+        assert await self.http.event(data) == 200
+        return await self._settle(start, handed + 1)
+
+    async def command(self, text: str, *, who: str, channel: str = REVIEW) -> list[Call]:
+        start, handed = len(self.fake.calls), len(self.handed)
+        status, _ = await self.http.command(text, user=who, channel=channel)
+        assert status == 200
+        return await self._settle(start, handed + 1)
+
+    async def click(self, label: str, *, who: str) -> list[Call]:
+        """Press a button on the reviewer card by its label."""
+        button = self.buttons()[label]
+        start, handed = len(self.fake.calls), len(self.handed)
+        status, _ = await self.http.click(
+            button["action_id"],
+            user=who,
+            channel=REVIEW,
+            message_ts=self.card_ts(),
+            value=button.get("value"),
+        )
+        assert status == 200
+        if button.get("value", "").startswith("prompt:"):
+            await eventually(lambda: len(self.fake.calls) > start)
+            return self.fake.calls[start:]
+        return await self._settle(start, handed + 1)
+
+    async def submit_modal(self, view: dict[str, Any], text: str, *, who: str) -> list[Call]:
+        data = payload("view_submission")
+        data["user"] = {"id": who, "name": who.lower()}
+        data["view"] |= {
+            "id": f"V-{len(self.fake.calls)}",
+            "callback_id": view["callback_id"],
+            "private_metadata": view["private_metadata"],
+        }
+        data["view"]["state"]["values"]["careline_text"]["text"]["value"] = text
+        start, handed = len(self.fake.calls), len(self.handed)
+        status, _ = await self.http.interactive(data)
+        assert status == 200
+        return await self._settle(start, handed + 1)
+
+    def card(self) -> Call:
+        """The one card post in the reviewer channel (not a thread reply)."""
+        posts = [
+            c
+            for c in self.fake.calls
+            if c.method == "chat.postMessage"
+            and c.params["channel"] == REVIEW
+            and "thread_ts" not in c.params
+        ]
+        assert len(posts) == 1, [c.params for c in posts]
+        return posts[0]
+
+    def card_call(self) -> dict[str, Any]:
+        return self.card().params
+
+    def card_ts(self) -> str:
+        return str(self.card().response["ts"])
+
+    def card_blocks(self) -> list[dict[str, Any]]:
+        """The card's current blocks: the last update, or the original post."""
+        updates = [c.params for c in self.fake.calls if c.method == "chat.update"]
+        return (updates[-1] if updates else self.card_call())["blocks"]
+
+    def buttons(self) -> dict[str, dict[str, Any]]:
+        return {
+            e["text"]["text"]: e
+            for b in self.card_blocks()
+            if b["type"] == "actions"
+            for e in b["elements"]
+        }
+
+
+def _texts(calls: list[Call], method: str = "chat.postMessage", **where: str) -> list[str]:
+    return [
+        json.dumps(c.params.get("blocks"), ensure_ascii=False) + c.params.get("text", "")
+        for c in calls
+        if c.method == method and all(c.params.get(k) == v for k, v in where.items())
+    ]
+
+
+@pytest.fixture
+async def community(
+    fake: FakeSlack, make_adapter: Callable[..., SlackAdapter], tmp_path: Path
+) -> AsyncIterator[Community]:
+    clock = FakeClock()
+    core = make_core(make_settings(tmp_path), clock=clock)
+    adapter = make_adapter()
+    core.attach(adapter)
+    async with aiohttp.ClientSession() as session:
+        http = SlackHttp(adapter, fake, session)
+        town = Community(http, core, clock)
+        task = await start_adapter(adapter, town.submit)
+        try:
+            yield town
+        finally:
+            await adapter.stop()
+            await task
+            core.close()
+
+
+async def _escalate(town: Community) -> list[Call]:
+    calls = await town.says(KNEE)
+    assert town.card().status == 200
+    return calls
+
+
+async def test_a_question_goes_from_the_help_channel_to_the_patients_delivered_answer(
+    community: Community,
+) -> None:
+    town = community
+    calls = await _escalate(town)
+    # The patient is told, in their question's thread, that a professional will answer.
+    told = _texts(calls, channel=HELP, thread_ts=QUESTION_TS)
+    assert any("professional" in t for t in told), told
+    # The card is in the reviewer channel, with the patient's (redacted) question and Claim.
+    assert KNEE in json.dumps(town.card_call()["blocks"])
+    assert "Claim" in town.buttons()
+    card_ts = town.card_ts()
+
+    # A physician claims with the card's button: the card is updated, the thread says so.
+    calls = await town.click("Claim", who=DOCTOR)
+    assert [c.params["ts"] for c in calls if c.method == "chat.update"] == [card_ts]
+    thread = _texts(calls, channel=REVIEW, thread_ts=card_ts)
+    assert any("Dr Okafor" in t for t in thread), thread
+    assert "Answer" in town.buttons()
+
+    # The physician answers by writing in the card's thread.
+    calls = await town.says(
+        "Rest, ice, and see a doctor if it swells.",
+        who=DOCTOR,
+        channel=REVIEW,
+        thread_ts=card_ts,
+        ts="1712349999.000001",
+    )
+    assert town.handed[-1].thread == f"{REVIEW}:{card_ts}"
+    assert {"Approve", "Reject"} <= set(town.buttons())
+
+    # A moderator approves: the answer reaches the patient in their thread, pinging only them.
+    calls = await town.click("Approve", who=MODERATOR)
+    delivered = [
+        c.params
+        for c in calls
+        if c.method == "chat.postMessage"
+        and c.params["channel"] == HELP
+        and "Rest, ice" in json.dumps(c.params["blocks"])
+    ]
+    assert len(delivered) == 1
+    answer = delivered[0]
+    assert answer["thread_ts"] == QUESTION_TS
+    wire = json.dumps(answer["blocks"])
+    assert f"<@{PATIENT}>" in wire
+    assert "<!" not in wire
+    assert any(b["type"] == "context" for b in answer["blocks"])  # the disclaimer
+    assert await town.core.outbox.pending_count() == 0
+
+
+async def test_the_modal_path_answer_reject_and_answer_again_by_command(
+    community: Community,
+) -> None:
+    town = community
+    await _escalate(town)
+    await town.click("Claim", who=DOCTOR)
+    calls = await town.click("Answer", who=DOCTOR)
+    [opened] = [c.params for c in calls if c.method == "views.open"]
+    assert opened["view"]["callback_id"] == "careline:answer:1"
+    await town.submit_modal(opened["view"], "Rest.", who=DOCTOR)
+    assert town.handed[-1].action_id == "careline:answer:1"
+    assert {"Approve", "Reject"} <= set(town.buttons())
+
+    calls = await town.click("Reject", who=MODERATOR)
+    [opened] = [c.params for c in calls if c.method == "views.open"]
+    calls = await town.submit_modal(opened["view"], "Say when to see a doctor.", who=MODERATOR)
+    thread = _texts(calls, channel=REVIEW, thread_ts=town.card_ts())
+    assert any("Say when to see a doctor." in t for t in thread), _texts(calls)
+
+    await town.command("answer 1 Rest; see a doctor if it swells.", who=DOCTOR)
+    calls = await town.command("approve 1", who=MODERATOR)
+    delivered = _texts(calls, channel=HELP, thread_ts=QUESTION_TS)
+    assert any("Rest; see a doctor if it swells." in t for t in delivered)
+
+
+async def test_a_patient_pressing_claim_is_denied_privately_and_nothing_changes(
+    community: Community,
+) -> None:
+    town = community
+    await _escalate(town)
+    calls = await town.click("Claim", who=PATIENT)
+    denials = [c.params for c in calls if c.method == "chat.postEphemeral"]
+    assert denials, [(c.method, c.params) for c in calls]
+    assert denials[0]["user"] == PATIENT
+    assert "physician" in json.dumps(denials[0]["blocks"]).lower()
+    assert [c for c in calls if c.method in {"chat.update", "chat.postMessage"}] == []
+
+
+@pytest.mark.parametrize(
+    ("who", "line"),
+    [
+        (PATIENT, "claim 1"),
+        (PATIENT, "approve 1"),
+        (DOCTOR, "approve 1"),
+        (PATIENT, "queue"),
+    ],
+)
+async def test_privileged_commands_from_the_wrong_role_are_denied_only_to_the_sender(
+    community: Community, who: str, line: str
+) -> None:
+    town = community
+    await _escalate(town)
+    calls = await town.command(line, who=who)
+    private = [c.params for c in calls if c.method == "chat.postEphemeral"]
+    assert private
+    assert all(p["user"] == who for p in private)
+    assert [c for c in calls if c.method in {"chat.update", "chat.postMessage"}] == []
+
+
+async def test_a_slack_retry_of_the_question_escalates_once(community: Community) -> None:
+    town = community
+    await _escalate(town)
+    data = payload("event_message_help_channel")
+    data["event"] |= {"text": KNEE, "ts": QUESTION_TS}
+    data["event_id"] = f"Ev-{QUESTION_TS}"
+    start = len(town.fake.calls)
+    assert await town.http.event(data, retry_num=1) == 200
+    await town.http.settle()
+    await town.core.outbox.drain()
+    assert town.fake.calls[start:] == []
+    town.card_call()  # still exactly one card
+
+
+async def test_a_rate_limited_answer_is_retried_by_the_outbox_after_retry_after(
+    community: Community,
+) -> None:
+    town = community
+    town.fake.rate_limit_next("chat.postMessage", retry_after=7)
+    data = payload("event_message_help_channel")
+    data["event"]["text"] = "How do I get a prescription refill?"
+    start = len(town.fake.calls)
+    await town.http.event(data)
+    await eventually(lambda: len(town.handed) == 1)
+    await town.core.outbox.drain()
+    assert len(town.fake.calls_to("chat.postMessage")) == 1  # refused with 429
+    town.clock.advance(seconds=6)
+    await town.core.outbox.drain()
+    assert len(town.fake.calls_to("chat.postMessage")) == 1  # Retry-After is honoured
+    town.clock.advance(seconds=2)
+    await town.core.outbox.drain()
+    answers = [
+        p for p in town.fake.calls_to("chat.postMessage") if "pharmacy" in json.dumps(p["blocks"])
+    ]
+    assert len(answers) == 2  # the refused attempt and the delivered one
+    assert answers[-1]["thread_ts"] == QUESTION_TS
+    assert await town.core.outbox.pending_count() == 0
+    assert len(town.fake.calls[start:]) >= 2
