@@ -61,6 +61,14 @@ def test_the_probe_does_see_discord_when_the_discord_adapter_is_imported():
     assert "discord" in report["loaded"]
 
 
+def test_the_probe_does_see_slack_when_the_slack_adapter_is_imported():
+    # bot imports neither slack_bolt nor slack_sdk (above); the Slack adapter loads both.
+    report = probe("adapters.slack")
+    assert "adapters.slack.adapter" in report["imported"]
+    assert {"slack_bolt", "slack_sdk"} <= set(report["loaded"])
+    assert "discord" not in report["loaded"]
+
+
 @pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter is not installed")
 def test_the_import_linter_contracts_hold():
     result = subprocess.run(
