@@ -2,8 +2,8 @@
 
 The core owns the data and the rule of who sees what. The composition root passes a
 `HomeQuery`: given the actor (with roles), it returns ``(claimed, open)`` as escalation cards
-(`Content`, with their buttons), exactly as the core renders them for the reviewer channel.
-Without a query the tab shows the intro only.
+(`Content`, with their buttons), exactly as the core renders them for the reviewer channel, or
+None for someone who sees no escalations. Without a query the tab shows the intro only.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from bot.messages import Actor, Content
 
 log = logging.getLogger(__name__)
 
-HomeQuery = Callable[[Actor], Awaitable[tuple[Sequence[Content], Sequence[Content]]]]
+HomeCards = tuple[Sequence[Content], Sequence[Content]]
+HomeQuery = Callable[[Actor], Awaitable[HomeCards | None]]
 
 
 async def build_home(actor: Actor, query: HomeQuery | None, catalog: Catalog) -> dict[str, Any]:
@@ -26,7 +27,7 @@ async def build_home(actor: Actor, query: HomeQuery | None, catalog: Catalog) ->
     if query is None:
         return home_view([], catalog)
     try:
-        claimed, open_cards = await query(actor)
+        cards = await query(actor)
     except Exception:
         # A loop edge: the tab still opens, with a pointer to /careline queue.
         log.exception("App Home query failed for Slack user %s", actor.user_id)
@@ -38,8 +39,9 @@ async def build_home(actor: Actor, query: HomeQuery | None, catalog: Catalog) ->
             }
         )
         return view
-    if not claimed and not open_cards:
+    if cards is None:
         return home_view([], catalog)
+    claimed, open_cards = cards
     return home_view(
         [(catalog("slack.home.claimed"), claimed), (catalog("slack.home.open"), open_cards)],
         catalog,

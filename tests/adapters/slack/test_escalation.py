@@ -16,8 +16,9 @@ import aiohttp
 import pytest
 
 from adapters.slack.adapter import SlackAdapter
+from adapters.slack.home import HomeCards, HomeQuery
 from bot.app import Core
-from bot.messages import Inbound
+from bot.messages import Content, Inbound
 from tests.adapters.slack.conftest import (
     DOCTOR,
     HELP,
@@ -324,3 +325,57 @@ async def test_a_rate_limited_answer_is_retried_by_the_outbox_after_retry_after(
     assert answers[-1]["thread_ts"] == QUESTION_TS
     assert await town.core.outbox.pending_count() == 0
     assert len(town.fake.calls[start:]) >= 2
+
+
+def core_home_cards(core: Core) -> HomeQuery:
+    """What the composition root should pass as the adapter's `home_query` (reference version).
+
+    Reviewers see the escalations they claimed and the ones still open, as the same cards the
+    reviewer channel shows; everybody else sees the intro (None).
+    """
+    from bot.handlers import card_content
+    from bot.messages import Role
+    from bot.store.db import session_scope
+    from bot.store.uow import Tx
+
+    def cards(actor: Any) -> HomeCards | None:
+        if not (actor.has(Role.PHYSICIAN) or actor.has(Role.MODERATOR)):
+            return None
+        with session_scope(core.engine) as session:
+            tx = Tx(session, core.clock.now(), "home", core.secret)
+            key = tx.key_of(actor)
+            waiting = tx.open_escalations()
+
+            def card(esc: Any) -> Content:
+                return card_content(esc, tx.question(esc.question_id), core.catalog, core.safety)
+
+            mine = [card(e) for e in waiting if e.claimed_by_key == key and e.state != "open"]
+            others = [card(e) for e in waiting if e.state == "open"]
+            return mine, others
+
+    async def query(actor: Any) -> HomeCards | None:
+        return await core.db(cards, actor)
+
+    return query
+
+
+async def test_app_home_shows_a_physician_the_escalation_they_claimed(
+    community: Community,
+) -> None:
+    town = community
+    town.http.adapter.home_query = core_home_cards(town.core)
+    await _escalate(town)
+    await town.click("Claim", who=DOCTOR)
+    await town.says("a second question about my ears", ts="1712345999.000001")
+
+    for who in (DOCTOR, PATIENT):
+        opened = payload("event_app_home_opened")
+        opened["event"]["user"] = who
+        opened["event_id"] = f"Ev-home-{who}"
+        await town.http.event(opened)
+    await eventually(lambda: len(town.fake.calls_to("views.publish")) == 2)
+    views = {p["user_id"]: json.dumps(p["view"]) for p in town.fake.calls_to("views.publish")}
+    doctor = views[DOCTOR]
+    assert doctor.index("Your claimed escalations") < doctor.index("careline:answer:1")
+    assert doctor.index("Open escalations") < doctor.index("careline:claim:2")
+    assert "careline:" not in views[PATIENT]

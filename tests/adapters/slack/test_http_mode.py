@@ -410,3 +410,30 @@ async def test_a_user_group_change_refreshes_roles(slack: SlackHttp, core: Recor
     await slack.command("queue", user=PATIENT)
     await eventually(lambda: len(core.inbound) == 2)
     assert core.inbound[1].actor.roles == ROLES[DOCTOR]
+
+
+@pytest.mark.parametrize("outcome", ["fails", "none"])
+async def test_app_home_still_opens_when_the_query_fails_or_has_nothing_for_the_user(
+    fake: FakeSlack,
+    make_adapter: Callable[..., SlackAdapter],
+    core: RecordingCore,
+    caplog: pytest.LogCaptureFixture,
+    outcome: str,
+) -> None:
+    async def home(actor: Any) -> None:
+        if outcome == "fails":
+            raise RuntimeError("database is down")
+
+    adapter = make_adapter(home=home)
+    task = await start_adapter(adapter, core.submit)
+    try:
+        async with aiohttp.ClientSession() as session:
+            await SlackHttp(adapter, fake, session).event(payload("event_app_home_opened"))
+            await eventually(lambda: len(fake.calls_to("views.publish")) == 1)
+    finally:
+        await adapter.stop()
+        await task
+    dumped = json.dumps(fake.calls_to("views.publish")[0]["view"])
+    assert "/careline ask" in dumped
+    assert ("/careline queue" in dumped) is (outcome == "fails")
+    assert ("App Home query failed" in caplog.text) is (outcome == "fails")
