@@ -6,7 +6,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Self
 
 import aiohttp
@@ -30,7 +30,7 @@ from bot.ports import Submit
 from bot.settings import DiscordSettings, Settings
 
 from .commands import FaqLookup, build_tree
-from .inbound import INTERACTION_PREFIX, Community, from_interaction, from_message
+from .inbound import INTERACTION_PREFIX, Community, actor_of, from_interaction, from_message
 from .render import Piece, allowed_mentions, render
 from .views import ActionButton, PromptModal, build_view, parse_custom_id, submitted_text
 
@@ -44,6 +44,7 @@ PLACEHOLDER_SECONDS = 15.0
 # Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
+THREAD_ALREADY_CREATED = 160004
 THREAD_NAME = 100
 REVIEWER_PERMISSIONS = (
     "view_channel",
@@ -387,10 +388,9 @@ class _Bridge:
         inbound = from_message(message, me=me.id, community=self.community)
         if inbound is None:
             return
-        try:
-            await self.submit(inbound)
-        except Exception:
-            log.exception("submitting Discord message %s failed", message.id)
+        if message.guild is None:
+            inbound = await self._with_server_roles(inbound, message.author)
+        await self._submit(inbound)
 
     async def on_command(
         self,
@@ -409,9 +409,7 @@ class _Bridge:
         ephemeral = private or not public_thinking or interaction.guild_id is None
         await interaction.response.defer(thinking=True, ephemeral=ephemeral)
         self._remember(interaction, ephemeral=ephemeral, thinking=True)
-        await self._submit(
-            from_interaction(interaction, self.community, text=line, private=private)
-        )
+        await self._submit_interaction(interaction, text=line, private=private)
         key = f"{INTERACTION_PREFIX}{interaction.id}"
         watchdog = asyncio.create_task(self._clear_placeholder_later(key))
         self._watchdogs.add(watchdog)
@@ -445,7 +443,7 @@ class _Bridge:
             return
         await interaction.response.defer()
         self._remember(interaction, ephemeral=False, thinking=False)
-        await self._submit(from_interaction(interaction, self.community, action=action))
+        await self._submit_interaction(interaction, action=action)
 
     async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
         """Modal submissions (restart-safe: the text is read from the payload)."""
@@ -459,7 +457,37 @@ class _Bridge:
         text = submitted_text(data)
         await interaction.response.defer()
         self._remember(interaction, ephemeral=False, thinking=False)
-        await self._submit(from_interaction(interaction, self.community, text=text, action=action))
+        await self._submit_interaction(interaction, text=text, action=action)
+
+    async def _submit_interaction(
+        self,
+        interaction: discord.Interaction[Any],
+        *,
+        text: str = "",
+        action: str | None = None,
+        private: bool = False,
+    ) -> None:
+        inbound = from_interaction(
+            interaction, self.community, text=text, action=action, private=private
+        )
+        if interaction.guild_id is None:
+            inbound = await self._with_server_roles(inbound, interaction.user)
+        await self._submit(inbound)
+
+    async def _with_server_roles(
+        self, inbound: Inbound, user: discord.User | discord.Member
+    ) -> Inbound:
+        """In a DM Discord sends no roles: look the person up in the configured server."""
+        guild = self.client.get_guild(int(self.settings.guild_id or 0))
+        if guild is None:
+            return inbound
+        member = guild.get_member(user.id)
+        if member is None:
+            try:
+                member = await guild.fetch_member(user.id)
+            except discord.HTTPException:
+                return inbound  # not a member (or Discord is unreachable): a patient
+        return replace(inbound, actor=actor_of(member, self.community))
 
     async def _submit(self, inbound: Inbound) -> None:
         try:
@@ -517,11 +545,11 @@ class _Bridge:
                     if reply_to and reply_to.isdecimal()
                     else None
                 )
-                return await self._send(channel, pieces, reference=reference, mention=reply.mention)
+                return await self._send(channel, pieces, reference=reference, mention=mention)
             case Reviewers():
-                return await self._send(self._reviewers(), pieces, mention=reply.mention)
+                return await self._send(self._reviewers(), pieces, mention=mention)
             case CardThread(card_key=key):
-                return await self._to_card_thread(key, ref, pieces, mention=reply.mention)
+                return await self._to_card_thread(key, ref, pieces, mention=mention)
 
     async def _card(self, card: Card, ref: str | None) -> DeliveryReceipt:
         pieces = render(card.content, self.catalog, single=True)
@@ -566,14 +594,19 @@ class _Bridge:
         except discord.NotFound as exc:
             if exc.code != UNKNOWN_CHANNEL:
                 raise
-        await (
-            self._reviewers()
-            .get_partial_message(int(ref))
-            .create_thread(
-                name=self.catalog("discord.thread_name", key=key)[:THREAD_NAME],
-                auto_archive_duration=self.settings.thread_archive_minutes,
+        try:
+            await (
+                self._reviewers()
+                .get_partial_message(int(ref))
+                .create_thread(
+                    name=self.catalog("discord.thread_name", key=key)[:THREAD_NAME],
+                    auto_archive_duration=self.settings.thread_archive_minutes,
+                )
             )
-        )
+        except discord.HTTPException as exc:
+            # Another delivery (a second outbox worker) opened it first: just use it.
+            if exc.code != THREAD_ALREADY_CREATED:
+                raise
         return await self._send(thread, pieces, mention=mention)
 
     async def _followup(

@@ -197,7 +197,11 @@ async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
     """The fake Discord, with discord.py's REST base URL and gateway pointed at it."""
     users = {USERS[who]["id"]: user(who) for who in ("patient", "physician", "moderator")}
     server = FakeDiscord(
-        bot_user=USERS["bot"], application_id=BOT, guild=payload("guild_create"), users=users
+        bot_user=USERS["bot"],
+        application_id=BOT,
+        guild=payload("guild_create"),
+        users=users,
+        members=dict(ROLES),
     )
     async with server:
         monkeypatch.setattr(Route, "BASE", server.api_url)

@@ -62,6 +62,7 @@ class FakeDiscord:
     application_id: str
     guild: dict[str, Any]
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    members: dict[str, list[str]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     identify: dict[str, Any] | None = None
     close_on_identify: int | None = None
@@ -224,6 +225,7 @@ class FakeDiscord:
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", lambda m: self._edit(m[1], m[2], body)),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", lambda m: self._thread(m, body)),
             ("POST", r"/users/@me/channels", lambda m: self._dm(body)),
+            ("GET", r"/guilds/(\d+)/members/(\d+)", self._member),
             ("POST", r"/interactions/(\d+)/([^/]+)/callback", lambda m: self._callback(m, body)),
             ("POST", rf"/webhooks/{app}/([^/]+)", lambda m: self._followup(m[1], body)),
             (
@@ -364,6 +366,20 @@ class FakeDiscord:
             created = thread | {"newly_created": True}
             self._pending.add(asyncio.ensure_future(self.dispatch("THREAD_CREATE", created)))
         return 201, thread
+
+    def _member(self, match: re.Match[str]) -> tuple[int, Any]:
+        user_id = match[2]
+        if match[1] != self.guild["id"] or user_id not in self.members:
+            return 404, {"message": "Unknown Member", "code": 10007}
+        return 200, {
+            "user": self.users[user_id],
+            "roles": self.members[user_id],
+            "joined_at": "2026-11-02T09:00:00.000000+00:00",
+            "deaf": False,
+            "mute": False,
+            "flags": 0,
+            "pending": False,
+        }
 
     def _dm(self, body: dict[str, Any]) -> tuple[int, Any]:
         user_id = str(body["recipient_id"])

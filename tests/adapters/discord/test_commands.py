@@ -113,6 +113,7 @@ async def test_ask_privately_is_deferred_ephemerally_and_marked_private(fake, co
 
 async def test_a_command_in_a_direct_message_is_private(fake, core, bot):
     data = slash("help", {})
+    data["member"]["user"] = data["member"]["user"] | {"id": "1100000000000008888"}
     data.pop("guild_id")
     data["user"] = data.pop("member")["user"]
     data["channel"] = {"id": "1100000000000000700", "type": 1, "recipients": [data["user"]]}
@@ -155,3 +156,20 @@ async def test_faq_autocomplete_without_a_lookup_offers_nothing(fake, core, bot)
     await fake.dispatch("INTERACTION_CREATE", data)
     await eventually(lambda: interaction_calls(fake, data))
     assert interaction_calls(fake, data)[0].json == {"type": 8, "data": {"choices": []}}
+
+
+async def test_a_moderators_command_in_a_direct_message_carries_their_server_roles(fake, core, bot):
+    data = slash("stats", {}, who="moderator")
+    data.pop("guild_id")
+    data["user"] = data.pop("member")["user"]
+    data["channel"] = {"id": "1100000000000000701", "type": 1, "recipients": [data["user"]]}
+    data["channel_id"] = "1100000000000000701"
+    data["context"] = 1
+    await fake.dispatch("INTERACTION_CREATE", data)
+    await eventually(lambda: core.inbound)
+    assert core.inbound[0].actor.roles == frozenset({Role.PATIENT, Role.MODERATOR})
+    assert core.inbound[0].private is True
+    # Acknowledged before the member lookup, within Discord's 3 seconds.
+    callback = interaction_calls(fake, data)[0]
+    lookup = fake.calls_to("GET", rf"/guilds/\d+/members/{MODERATOR}")[0]
+    assert fake.calls.index(callback) < fake.calls.index(lookup)

@@ -429,3 +429,14 @@ async def test_an_answered_placeholder_is_left_alone(fake, core, bot):
     assert edit.method == "PATCH"
     assert edit.json["content"] == "Questions: 3"  # no ping in a message only they can see
     assert edit.json["allowed_mentions"] == {"parse": []}
+
+
+async def test_a_thread_opened_meanwhile_by_another_worker_is_used(fake, bot):
+    card = await bot.deliver(Card("escalation:42", Reviewers(), CARD))
+    fake.channels[card.ref] = thread(card.ref, parent=REVIEWERS)  # someone else opened it
+    fake.fail("POST", rf"/channels/{card.ref}/messages", 404, {"message": "x", "code": 10003})
+    receipt = await bot.deliver(Reply(CardThread("escalation:42"), Content(text="hi")), card.ref)
+    _, _attempt, create, post = fake.writes()
+    assert create.path.endswith("/threads")
+    assert post.path == f"/channels/{card.ref}/messages"
+    assert receipt.ref == fake.messages[receipt.ref]["id"]

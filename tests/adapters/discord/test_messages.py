@@ -17,6 +17,7 @@ from tests.adapters.discord.conftest import (
     payload,
     running,
     thread,
+    user,
 )
 
 
@@ -132,3 +133,21 @@ async def test_a_failing_core_does_not_stop_the_adapter(fake, bot):
     await fake.dispatch("MESSAGE_CREATE", message("second", mentions_bot=True))
     await eventually(lambda: len(calls) == 2)
     assert calls == ["first", "second"]
+
+
+async def test_a_physicians_direct_message_carries_their_server_roles(fake, core, bot):
+    data = payload("message_create_dm")
+    data["author"] = user("physician")
+    await fake.dispatch("MESSAGE_CREATE", data)
+    await eventually(lambda: core.inbound)
+    assert core.inbound[0].actor.roles == frozenset({Role.PATIENT, Role.PHYSICIAN})
+    assert core.inbound[0].private is True
+    assert fake.calls_to("GET", rf"/guilds/\d+/members/{PHYSICIAN}")
+
+
+async def test_a_direct_message_from_someone_outside_the_server_is_a_patients(fake, core, bot):
+    data = payload("message_create_dm")
+    data["author"] = data["author"] | {"id": "1100000000000008888", "username": "visitor"}
+    await fake.dispatch("MESSAGE_CREATE", data)
+    await eventually(lambda: core.inbound)
+    assert core.inbound[0].actor.roles == frozenset({Role.PATIENT})
