@@ -19,6 +19,7 @@ from bot.messages import (
     CardThread,
     CardUpdate,
     Channel,
+    Content,
     DeliveryReceipt,
     DirectMessage,
     Inbound,
@@ -525,11 +526,11 @@ class _Bridge:
         private = reply.private_to is not None
         # Pinging someone in a message only they can see (ephemeral, DM) adds nothing.
         mention = None if private else reply.mention
-        pieces = render(reply.content, self.catalog, mention=mention)
         if isinstance(target, Channel) and target.reply_to in self.pending:
             pending = self.pending[target.reply_to]
             if time.monotonic() - pending.created < INTERACTION_TTL:
-                return await self._followup(pending, pieces, private=private, mention=mention)
+                return await self._followup(pending, reply.content, private, mention)
+        pieces = render(reply.content, self.catalog, mention=mention)
         if reply.private_to is not None:
             user = discord.Object(id=int(reply.private_to))
             return await self._send(await self.client.create_dm(user), pieces)
@@ -610,7 +611,7 @@ class _Bridge:
         return await self._send(thread, pieces, mention=mention)
 
     async def _followup(
-        self, pending: _Pending, pieces: list[Piece], *, private: bool, mention: str | None
+        self, pending: _Pending, content: Content, private: bool, mention: str | None
     ) -> DeliveryReceipt:
         """Answer through the interaction token: edit the "thinking…" placeholder, then follow up.
 
@@ -618,9 +619,13 @@ class _Bridge:
         other visibility the placeholder gets a short note and the reply follows separately.
         """
         interaction = pending.interaction
+        filling = pending.thinking and not pending.answered
+        if filling and mention == str(interaction.user.id):
+            # The answer is shown under the person's own command, which they are watching.
+            mention = None
         refs: list[str] = []
-        remaining = list(pieces)
-        if pending.thinking and not pending.answered:
+        remaining = render(content, self.catalog, mention=mention)
+        if filling:
             pending.answered = True
             if pending.ephemeral == private:
                 first = remaining.pop(0)

@@ -95,7 +95,10 @@ async def test_a_question_goes_from_ask_to_the_patients_delivered_answer(communi
     assert card_post.json["embeds"][0]["description"] == KNEE
     assert community.buttons() == {"Claim": "careline:claim:1", "Close": "careline:close:1"}
     [told] = [c for c in calls if c.path.endswith("/messages/@original")]
-    assert "A professional will answer your question (#1)" in told.json["content"]
+    assert told.json["content"].startswith("A professional will answer your question (#1)")
+    # No ping under the patient's own command (they are looking at it); the answer, which
+    # comes much later, pings them (below).
+    assert told.json["allowed_mentions"] == {"parse": []}
     card_id = community.card()["id"]
 
     # A physician claims with the card's button: the card changes, its thread opens.
