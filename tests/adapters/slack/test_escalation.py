@@ -379,3 +379,79 @@ async def test_app_home_shows_a_physician_the_escalation_they_claimed(
     assert doctor.index("Your claimed escalations") < doctor.index("careline:answer:1")
     assert doctor.index("Open escalations") < doctor.index("careline:claim:2")
     assert "careline:" not in views[PATIENT]
+
+
+async def test_a_faq_answer_arrives_in_the_questions_thread_with_sources_and_disclaimer(
+    community: Community,
+) -> None:
+    town = community
+    calls = await town.says("How do I get a prescription refill?")
+    [answer] = [c.params for c in calls if c.method == "chat.postMessage"]
+    assert answer["channel"] == HELP
+    assert answer["thread_ts"] == QUESTION_TS
+    blocks = answer["blocks"]
+    wire = json.dumps(blocks)
+    assert "Ask your pharmacy" in wire
+    assert "<https://www.nhs.uk/repeat-prescriptions|NHS: repeat prescriptions>" in wire
+    assert any(b["type"] == "context" for b in blocks)  # review date and disclaimer
+    [actions] = [b for b in blocks if b["type"] == "actions"]
+    ids = [e["action_id"] for e in actions["elements"]]
+    assert ids == ["careline:helpful:1", "careline:unhelpful:1", "careline:professional:1"]
+
+    # "Helpful": the click reaches the core, which thanks the patient privately.
+    start, handed = len(town.fake.calls), len(town.handed)
+    await town.http.click(
+        "careline:helpful:1", user=PATIENT, channel=HELP, message_ts="1700000000.000001"
+    )
+    calls = await town._settle(start, handed + 1)
+    [thanks] = [c.params for c in calls if c.method == "chat.postEphemeral"]
+    assert thanks["user"] == PATIENT
+    assert [c for c in calls if c.method == "chat.postMessage"] == []
+
+
+async def test_a_question_with_personal_information_is_answered_only_to_the_patient(
+    community: Community,
+) -> None:
+    town = community
+    calls = await town.says("How do I get a prescription refill? I am sam@example.org")
+    public = [c.params for c in calls if c.method == "chat.postMessage"]
+    assert [p for p in public if p["channel"] == HELP] == []
+    [private] = [c.params for c in calls if c.method == "chat.postEphemeral"]
+    assert private["user"] == PATIENT
+    assert private["channel"] == HELP
+    assert "sam@example.org" not in json.dumps(town.fake.calls_to("chat.postMessage"))
+
+
+async def test_a_slash_ask_is_answered_privately_where_it_was_typed(
+    community: Community,
+) -> None:
+    town = community
+    calls = await town.command("ask How do I get a prescription refill?", who=PATIENT, channel=HELP)
+    [answer] = [c.params for c in calls if c.method == "chat.postEphemeral"]
+    assert answer["user"] == PATIENT
+    assert "pharmacy" in json.dumps(answer["blocks"])
+    assert town.fake.calls_to("chat.postMessage") == []
+
+
+async def test_a_question_in_a_direct_message_is_answered_there(community: Community) -> None:
+    town = community
+    data = payload("event_message_im")
+    data["event"]["text"] = "How do I get a prescription refill?"
+    start, handed = len(town.fake.calls), len(town.handed)
+    await town.http.event(data)
+    calls = await town._settle(start, handed + 1)
+    [answer] = [c.params for c in calls if c.method == "chat.postMessage"]
+    assert answer["channel"] == "D0PATIENT"
+    assert "thread_ts" not in answer
+    assert [c for c in calls if c.method == "chat.postEphemeral"] == []
+
+
+async def test_a_crisis_message_gets_urgent_resources_at_once(community: Community) -> None:
+    town = community
+    calls = await town.says("I want to end my life")
+    replies = [
+        c.params for c in calls if c.method == "chat.postMessage" and c.params["channel"] == HELP
+    ]
+    assert replies
+    assert "CRISIS RESOURCES" in json.dumps(replies[0]["blocks"])
+    assert ":rotating_light:" in json.dumps(replies[0]["blocks"])
