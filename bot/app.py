@@ -16,16 +16,17 @@ from sqlalchemy import Engine
 
 from bot.dispatcher import Dispatcher
 from bot.errors import ConfigError
-from bot.handlers import MatcherPort, SafetyKit, on_sent, run_timers
+from bot.handlers import MatcherPort, SafetyKit, card_content, on_sent, run_timers
 from bot.i18n import Catalog, load_catalog
 from bot.learning import load_promoted
-from bot.messages import Content, Inbound
+from bot.messages import Actor, Content, Inbound, Role
 from bot.outbox import DbThread, Outbox
 from bot.ports import Adapter, Clock, Submit, SystemClock
 from bot.safety.types import CrisisCategory, ScanResult
 from bot.settings import Settings, load_settings
 from bot.store.db import make_engine, session_scope
 from bot.store.migrate import ensure_schema
+from bot.store.models import Escalation
 from bot.store.uow import Tx, install_secret
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,30 @@ class Core:
                 log.exception("timer tick failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=every)
+
+    async def home_cards(self, actor: Actor) -> tuple[list[Content], list[Content]] | None:
+        """A reviewer's overview: (escalations they hold, open ones) as reviewer cards.
+
+        None for someone who sees no escalations (patients). Adapters with a home screen
+        (Slack App Home) get this as their `home_query`.
+        """
+        if not (actor.has(Role.PHYSICIAN) or actor.has(Role.MODERATOR)):
+            return None
+        return await self.db(self._home_cards, actor)
+
+    def _home_cards(self, actor: Actor) -> tuple[list[Content], list[Content]]:
+        with session_scope(self.engine) as session:
+            tx = Tx(session, self.clock.now(), "home", self.secret)
+            key = tx.key_of(actor)
+            waiting = tx.open_escalations(limit=50)
+
+            def card(esc: Escalation) -> Content:
+                question = tx.question(esc.question_id)
+                return card_content(esc, question, self.catalog, self.safety)
+
+            mine = [card(e) for e in waiting if e.claimed_by_key == key and e.state != "open"]
+            open_ = [card(e) for e in waiting if e.state == "open"]
+            return mine, open_
 
     def close(self) -> None:
         """Stop the database thread and release connections."""
@@ -282,6 +307,8 @@ async def run(
     """
     core = core or build_core(settings)
     core.attach(adapter)
+    if hasattr(adapter, "home_query"):
+        adapter.home_query = core.home_cards
     if hold_delivery:
         core.outbox.hold(hold_delivery)
     stop = asyncio.Event()

@@ -143,3 +143,20 @@ async def test_a_modal_answer_arrives_as_text_with_the_button_s_action_id(tmp_pa
     assert "Rest and ice." in to_ann[-1].content.text
     assert to_ann[-1].target.reply_to == "m" + str(_n - 2)  # type: ignore[union-attr]
     core.close()
+
+
+async def test_home_cards_show_a_physician_what_they_hold_and_what_is_open(
+    tmp_path: Path,
+) -> None:
+    core = make_core(make_settings(tmp_path))
+    core.attach(RecordingAdapter())
+    await core.submit(event(ANN, "my knee hurts after running"))
+    await core.submit(event(ANN, "my elbow hurts after tennis"))
+    await core.submit(event(LEE, "/claim 1"))
+    held, open_ = await core.home_cards(LEE) or ([], [])
+    assert [c.title for c in held] == ["#1: question from the community"]
+    assert [c.title for c in open_] == ["#2: question from the community"]
+    assert await core.home_cards(ANN) is None
+    held, _ = await core.home_cards(KIM) or ([], [])
+    assert held == []
+    core.close()
