@@ -101,9 +101,9 @@ def _check_ids(settings: DiscordSettings, catalog: Catalog) -> None:
     }
     for key, values in keys.items():
         for value in values:
-            if not (value.isdecimal() and 15 <= len(value) <= 21):  # noqa: PLR2004
+            if not (value.isdecimal() and 17 <= len(value) <= 20):  # noqa: PLR2004
                 raise ConfigError(
-                    "config",
+                    "settings",
                     None,
                     f"discord.{key}",
                     catalog("discord.setup.not_an_id", value=value),
@@ -172,7 +172,7 @@ class DiscordAdapter:
         for key, value, message in required:
             if not value:
                 raise ConfigError(
-                    "config", None, f"discord.{key}", catalog(f"discord.setup.{message}")
+                    "settings", None, f"discord.{key}", catalog(f"discord.setup.{message}")
                 )
         _check_ids(section, catalog)
         return cls(
@@ -223,7 +223,7 @@ class DiscordAdapter:
             ) from None
         except discord.PrivilegedIntentsRequired:
             raise ConfigError(
-                "config",
+                "settings",
                 None,
                 "discord.read_plain_messages",
                 self.catalog("discord.setup.intent_missing"),
@@ -316,7 +316,7 @@ class _Bridge:
             synced = await self.tree.sync(guild=guild)
         except discord.Forbidden as exc:
             raise ConfigError(
-                "config",
+                "settings",
                 None,
                 "discord.guild_id",
                 self.catalog("discord.setup.commands_forbidden", error=exc.text or exc.status),
@@ -342,7 +342,7 @@ class _Bridge:
         settings = self.settings
         if settings.guild_id and self.client.get_guild(int(settings.guild_id)) is None:
             return ConfigError(
-                "config",
+                "settings",
                 None,
                 "discord.guild_id",
                 self.catalog("discord.setup.not_in_guild", guild=settings.guild_id),
@@ -355,7 +355,7 @@ class _Bridge:
             channel = self.client.get_channel(int(channel_id))
             if not isinstance(channel, discord.abc.GuildChannel):
                 return ConfigError(
-                    "config",
+                    "settings",
                     None,
                     key,
                     self.catalog("discord.setup.channel_unknown", key=key, channel=channel_id),
@@ -366,7 +366,7 @@ class _Bridge:
             if missing:
                 pretty = ", ".join(name.replace("_", " ").title() for name in missing)
                 return ConfigError(
-                    "config",
+                    "settings",
                     None,
                     key,
                     self.catalog(
