@@ -125,7 +125,7 @@ class DiscordSettings(Section):
     moderator_role_ids: list[str] = Field(default_factory=list)
     read_plain_messages: bool = False
     sharded: bool = False
-    max_ratelimit_seconds: float = Field(default=30.0, ge=0)
+    max_ratelimit_seconds: float = Field(default=30.0, ge=30)
     thread_archive_minutes: Literal[60, 1440, 4320, 10080] = 1440
 
 

@@ -191,7 +191,7 @@ class DiscordAdapter:
         options: dict[str, Any] = {
             "intents": intents,
             "allowed_mentions": discord.AllowedMentions.none(),
-            "max_ratelimit_timeout": self.settings.max_ratelimit_seconds or None,
+            "max_ratelimit_timeout": self.settings.max_ratelimit_seconds,
             **self._client_options,
         }
         client: _Client | _ShardedClient = (
