@@ -121,15 +121,16 @@ class SlackAdapter:
         self.catalog: Catalog = load_catalog(locale)
         self._app_token = app_token
         self._ping_interval = ping_interval
-        self.client = AsyncWebClient(token=bot_token, base_url=api_url or DEFAULT_API_URL)
         self.app = AsyncApp(
-            client=self.client,
+            token=bot_token,
             signing_secret=signing_secret or "",
             # Socket Mode requests arrive over an authenticated websocket; bolt skips them.
             request_verification_enabled=http,
             process_before_response=False,
             logger=logging.getLogger("adapters.slack.bolt"),
         )
+        self.client: AsyncWebClient = self.app.client
+        self.client.base_url = api_url or DEFAULT_API_URL
         self.roles = UserGroupRoles(
             self.client,
             physician_groups=config.physician_usergroup_ids,
@@ -306,6 +307,11 @@ class SlackAdapter:
             )
         try:
             bolt_request = await to_bolt_request(request)
+        except ValueError:
+            # bolt parses the body before checking the signature: junk is refused here.
+            log.warning("rejected a malformed Slack request from %s", request.remote)
+            return web.Response(status=400)
+        try:
             response = await self.app.async_dispatch(bolt_request)
         except Exception:
             log.exception("could not handle a Slack request")

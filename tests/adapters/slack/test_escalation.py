@@ -270,9 +270,16 @@ async def test_a_patient_pressing_claim_is_denied_privately_and_nothing_changes(
     ("who", "line"),
     [
         (PATIENT, "claim 1"),
+        (PATIENT, "release 1"),
+        (PATIENT, "answer 1 Drink water."),
         (PATIENT, "approve 1"),
-        (DOCTOR, "approve 1"),
+        (PATIENT, "reject 1 no"),
+        (PATIENT, "close 1 spam"),
+        (PATIENT, "promote 1"),
         (PATIENT, "queue"),
+        (PATIENT, "stats"),
+        (DOCTOR, "approve 1"),
+        (DOCTOR, "reject 1 no"),
     ],
 )
 async def test_privileged_commands_from_the_wrong_role_are_denied_only_to_the_sender(
@@ -455,3 +462,32 @@ async def test_a_crisis_message_gets_urgent_resources_at_once(community: Communi
     assert replies
     assert "CRISIS RESOURCES" in json.dumps(replies[0]["blocks"])
     assert ":rotating_light:" in json.dumps(replies[0]["blocks"])
+
+
+async def test_every_card_button_pressed_by_a_patient_is_refused_privately_in_every_state(
+    community: Community,
+) -> None:
+    town = community
+
+    async def patient_presses_everything() -> None:
+        for label, button in town.buttons().items():
+            before = town.card_blocks()
+            calls = await town.click(label, who=PATIENT)
+            if button.get("value", "").startswith("prompt:"):
+                [opened] = [c.params for c in calls if c.method == "views.open"]
+                calls = await town.submit_modal(opened["view"], "sneaky text", who=PATIENT)
+            denials = [c.params for c in calls if c.method == "chat.postEphemeral"]
+            assert denials, (label, [(c.method, c.params) for c in calls])
+            assert all(d["user"] == PATIENT for d in denials)
+            assert [c for c in calls if c.method in {"chat.update", "chat.postMessage"}] == []
+            assert town.card_blocks() == before
+
+    await _escalate(town)
+    await patient_presses_everything()  # open: Claim, Close
+    await town.click("Claim", who=DOCTOR)
+    await patient_presses_everything()  # claimed: Answer, Release, Close
+    await town.command("answer 1 Rest and ice.", who=DOCTOR)
+    await patient_presses_everything()  # awaiting approval: Approve, Reject, Close
+    await town.click("Approve", who=MODERATOR)
+    await patient_presses_everything()  # delivered: Promote to FAQ
+    assert "Promote to FAQ" in town.buttons()

@@ -163,9 +163,15 @@ async def test_slacks_url_verification_challenge_is_answered(slack: SlackHttp) -
     assert "c-123" in text
 
 
-async def test_a_signed_garbage_body_does_not_crash_the_server(slack: SlackHttp) -> None:
-    status, _ = await slack.send("{not json", content_type="application/json")
-    assert status in {400, 404, 500}
+@pytest.mark.parametrize("signed", [True, False])
+async def test_a_malformed_body_gets_400_and_a_log_line_not_a_crash(
+    slack: SlackHttp, caplog: pytest.LogCaptureFixture, signed: bool
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="adapters.slack"):
+        status, _ = await slack.send("{not json", content_type="application/json", signed=signed)
+    assert status == 400
+    assert "rejected a malformed Slack request" in caplog.text
+    assert "Traceback" not in caplog.text
     assert await slack.event(payload("event_message_im")) == 200
 
 
