@@ -42,6 +42,7 @@ INTERACTION_TTL = 14 * 60
 # A command the core answers only elsewhere (a card edit, a thread post) would leave its
 # "thinking…" placeholder up until Discord gives up; it is removed after this long instead.
 PLACEHOLDER_SECONDS = 15.0
+STOPPED_RETRY = 60.0
 # Discord JSON error codes (https://discord.com/developers/docs/topics/opcodes-and-status-codes).
 UNKNOWN_CHANNEL = 10003
 UNKNOWN_MESSAGE = 10008
@@ -250,6 +251,10 @@ class DiscordAdapter:
         bridge = self._bridge
         if bridge is None or bridge.client.user is None:
             raise DeliveryError("the Discord client is not logged in yet", retry_after=5.0)
+        if bridge.client.is_closed():
+            # Stopped: leave the message in the outbox for the next start, without stalling
+            # the shutdown drain.
+            raise DeliveryError("the Discord adapter has stopped", retry_after=STOPPED_RETRY)
         try:
             return await bridge.deliver(message, ref)
         except discord.RateLimited as exc:

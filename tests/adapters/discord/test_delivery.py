@@ -33,6 +33,7 @@ from tests.adapters.discord.conftest import (
     eventually,
     interaction_calls,
     make_adapter,
+    running,
     slash,
     thread,
 )
@@ -440,3 +441,14 @@ async def test_a_thread_opened_meanwhile_by_another_worker_is_used(fake, bot):
     assert create.path.endswith("/threads")
     assert post.path == f"/channels/{card.ref}/messages"
     assert receipt.ref == fake.messages[receipt.ref]["id"]
+
+
+async def test_delivering_after_stop_leaves_the_message_for_the_next_start(fake, core):
+    adapter = make_adapter()
+    async with running(adapter, core.submit):
+        pass
+    with pytest.raises(DeliveryError) as caught:
+        await adapter.deliver(Reply(Channel(HELP), Content(text="x")))
+    assert caught.value.retryable is True
+    assert caught.value.retry_after == 60.0
+    assert not fake.writes()

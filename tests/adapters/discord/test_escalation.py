@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from adapters.discord.adapter import INTERACTION_TTL, DiscordAdapter
-from bot.app import Core
+from bot.app import Core, run
 from tests.adapters.discord.conftest import (
     BOT,
     HELP,
@@ -27,6 +27,7 @@ from tests.adapters.discord.conftest import (
     make_adapter,
     message,
     modal_submit,
+    payload,
     running,
     slash,
 )
@@ -234,3 +235,40 @@ async def test_an_answer_after_the_interaction_expired_reaches_the_channel(commu
     assert "Rest." in post.json["embeds"][0]["description"]
     assert not [c for c in calls if c.path == f"/webhooks/{BOT}/{ask['token']}"]
     assert fake.calls_to("PATCH", rf"/channels/{REVIEWERS}/messages/\d+")
+
+
+async def test_careline_run_serves_discord_until_stopped(fake, tmp_path):
+    # `bot.app.run` as `careline run --adapter discord` uses it: outbox loop, timers, adapter.
+    settings = make_settings(tmp_path)
+    core = make_core(settings)
+    adapter = make_adapter()
+    serving = asyncio.ensure_future(run(settings, adapter, core=core))
+    await asyncio.wait_for(adapter.ready.wait(), timeout=5.0)
+    await fake.dispatch("INTERACTION_CREATE", slash("ask", {"question": KNEE}))
+    # The outbox loop delivers on its own: the card reaches the reviewer channel.
+    await eventually(lambda: fake.calls_to("POST", rf"/channels/{REVIEWERS}/messages"))
+    await adapter.stop()
+    await asyncio.wait_for(serving, timeout=10.0)
+    assert serving.result() is None
+
+
+async def test_faq_autocomplete_wired_to_the_cores_matcher(fake, tmp_path):
+    core = make_core(make_settings(tmp_path))
+
+    def lookup(typed: str) -> list[tuple[str, str]]:
+        # The wiring the composition root does (see docs/discord.md).
+        found = []
+        for candidate in core.matcher.match(typed, limit=25).candidates:
+            entry = core.matcher.entry(candidate.entry_id)
+            if entry is not None:
+                found.append((entry.question, entry.question))
+        return found
+
+    data = payload("interaction_autocomplete")
+    data["data"]["options"][0]["value"] = "prescription refill"
+    async with running(make_adapter(faq_lookup=lookup), core.submit):
+        await fake.dispatch("INTERACTION_CREATE", data)
+        await eventually(lambda: interaction_calls(fake, data))
+    core.close()
+    choices = interaction_calls(fake, data)[0].json["data"]["choices"]
+    assert choices[0]["name"] == "How do I get a prescription refill?"
