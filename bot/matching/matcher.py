@@ -1,23 +1,51 @@
-"""The matcher: knowledge-base entries in, a decision and ranked candidates out."""
+"""The matcher: knowledge-base entries in, a decision and ranked candidates out.
+
+Pipeline per question: normalise -> encode with MiniLM -> exact dense search over every phrasing
+(question and alternates) -> the best phrasing per entry -> a learned head over pair features
+(cosine, lengths, near-miss cues, element-wise product and difference of the embeddings) gives a
+calibrated confidence -> answer / suggest / escalate by the configured thresholds.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 
 from bot.knowledge.entry import Entry, EntryStatus
 from bot.matching.embedder import Embedder
-from bot.matching.normalize import SynonymMap, normalize
+from bot.matching.head import DecisionHead, pair_features
+from bot.matching.nearmiss import CUES, Mentions, conflicts, mentions
+from bot.matching.normalize import SynonymMap, clean, normalize
 from bot.matching.types import Candidate, Decision, MatchResult
 from bot.settings import MatchingSettings
 
 log = logging.getLogger(__name__)
 
+ENCODE_CHUNK = 1024
+SEARCH_DEPTH = 8  # phrasings fetched per requested candidate (alternates share an entry)
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    entry_id: str
+    text: str
+    lexical: str  # normalised, synonyms made canonical
+    words: int
+    mentions: Mentions
+
 
 class Matcher:
-    """Matches questions against approved entries; entries can be added or removed live."""
+    """Matches questions against approved entries; entries can be added or removed live.
+
+    Thread-safe: `match`, `upsert` and `remove` may be called from different threads.
+    """
 
     def __init__(
         self,
@@ -26,15 +54,24 @@ class Matcher:
         settings: MatchingSettings,
         synonyms: Sequence[tuple[str, ...]] = (),
         embedder: Embedder | None = None,
+        head: DecisionHead | None = None,
+        progress: Progress | None = None,
     ) -> None:
         self._settings = settings
         self._synonyms = SynonymMap(synonyms)
         self._embedder = embedder
+        self._head = head if head is not None or embedder is None else DecisionHead.load()
+        self._lock = threading.RLock()
         self._entries: dict[str, Entry] = {}
-        # One row per phrasing: (entry id, original text, normalised text).
-        self._rows: dict[str, list[tuple[str, str]]] = {}
-        for entry in entries:
-            self.upsert(entry)
+        self._entry_rows: dict[str, list[int]] = {}
+        self._rows: list[_Row | None] = []
+        self._free: list[int] = []
+        dim = embedder.dim if embedder is not None else 1
+        self._matrix: npt.NDArray[np.float32] = np.zeros((0, dim), dtype=np.float32)
+        self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._bulk_load(list(entries), progress)
+
+    # -- the knowledge base ---------------------------------------------------------------
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -44,52 +81,38 @@ class Matcher:
         return self._entries.get(entry_id)
 
     def upsert(self, entry: Entry) -> None:
-        """Add or replace an entry; a draft or retired entry is removed instead."""
-        self.remove(entry.id)
+        """Add or replace an entry, matchable at once; a draft or retired entry is removed."""
         if entry.status is not EntryStatus.APPROVED:
+            self.remove(entry.id)
             return
-        self._entries[entry.id] = entry
-        self._rows[entry.id] = [
-            (text, self._synonyms.canonical(normalize(text))) for text in entry.phrasings
-        ]
+        vectors = self._encode(entry.phrasings)
+        with self._lock:
+            self._remove_locked(entry.id)
+            self._add_locked(entry, vectors)
+        self._flush_cache()
 
     def remove(self, entry_id: str) -> None:
         """Forget an entry (no error when it is unknown)."""
-        self._entries.pop(entry_id, None)
-        self._rows.pop(entry_id, None)
+        with self._lock:
+            self._remove_locked(entry_id)
+
+    # -- matching -------------------------------------------------------------------------
 
     def match(self, text: str, *, limit: int = 5) -> MatchResult:
         """Rank entries for a question and decide: answer, suggest or escalate."""
-        query = self._synonyms.canonical(normalize(text))
-        if not query or not self._entries:
+        lexical = self._synonyms.canonical(normalize(text))
+        limit = max(limit, 0)
+        if not lexical or limit == 0:
             return MatchResult(query=text, decision=Decision.ESCALATE)
-        choices = {
-            (entry_id, index): normalized
-            for entry_id, rows in self._rows.items()
-            for index, (_, normalized) in enumerate(rows)
-        }
-        best: dict[str, Candidate] = {}
-        for _, score, (entry_id, index) in process.extract(
-            query, choices, scorer=fuzz.token_set_ratio, limit=None
-        ):
-            value = float(score) / 100.0
-            if entry_id not in best or value > best[entry_id].score:
-                best[entry_id] = Candidate(
-                    entry_id=entry_id,
-                    score=value,
-                    matched=self._rows[entry_id][index][0],
-                    signals={"fuzzy": value},
-                )
-        ranked = sorted(best.values(), key=lambda candidate: -candidate.score)[: max(limit, 0)]
+        query_vector = self._encode([clean(text)])[0] if self._embedder is not None else None
+        with self._lock:
+            if not self._entries:
+                return MatchResult(query=text, decision=Decision.ESCALATE)
+            if query_vector is None or self._head is None:
+                ranked = self._lexical_candidates(lexical, limit)
+            else:
+                ranked = self._semantic_candidates(query_vector, lexical, limit)
         return MatchResult(query=text, decision=self._decide(ranked), candidates=tuple(ranked))
-
-    def _decide(self, ranked: Sequence[Candidate]) -> Decision:
-        top = ranked[0].score if ranked else 0.0
-        if top >= self._settings.answer_threshold:
-            return Decision.ANSWER
-        if top >= self._settings.suggest_threshold:
-            return Decision.SUGGEST
-        return Decision.ESCALATE
 
     def suggestions(self, result: MatchResult) -> tuple[Candidate, ...]:
         """The candidates worth offering as "did you mean…" (at most `max_suggestions`)."""
@@ -99,11 +122,182 @@ class Matcher:
             if candidate.score >= self._settings.suggest_threshold
         )
 
+    def _decide(self, ranked: Sequence[Candidate]) -> Decision:
+        top = ranked[0].score if ranked else 0.0
+        if top >= self._settings.answer_threshold:
+            return Decision.ANSWER
+        if top >= self._settings.suggest_threshold:
+            return Decision.SUGGEST
+        return Decision.ESCALATE
+
+    def _semantic_candidates(
+        self, query: npt.NDArray[np.float32], lexical: str, limit: int
+    ) -> list[Candidate]:
+        assert self._head is not None  # noqa: S101 - guarded by the caller
+        count = len(self._rows)
+        scores = self._matrix[:count] @ query
+        if not self._alive[:count].all():
+            scores[~self._alive[:count]] = -np.inf
+        depth = min(count, limit * SEARCH_DEPTH)
+        top = np.argpartition(-scores, depth - 1)[:depth] if depth < count else np.arange(count)
+        best: dict[str, int] = {}
+        for row in top[np.argsort(-scores[top], kind="stable")]:
+            stored = self._rows[row]
+            if stored is not None and np.isfinite(scores[row]) and stored.entry_id not in best:
+                best[stored.entry_id] = int(row)
+            if len(best) == limit:
+                break
+        rows = list(best.values())
+        query_mentions = mentions(lexical)
+        stored_rows = [self._rows[row] for row in rows]
+        found = [row for row in stored_rows if row is not None]
+        conflict_maps = [conflicts(query_mentions, row.mentions) for row in found]
+        features = pair_features(
+            query,
+            self._matrix[rows],
+            len(lexical.split()),
+            [row.words for row in found],
+            [[found_map[name] for name in CUES] for found_map in conflict_maps]
+            if self._head.nearmiss
+            else None,
+            embedding=self._head.embedding,
+        )
+        confidence = self._head.confidence(features)
+        candidates = [
+            Candidate(
+                entry_id=row.entry_id,
+                score=float(np.clip(confidence[index], 0.0, 1.0)),
+                matched=row.text,
+                signals={
+                    "cosine": float(features[index, 0]),
+                    "fuzzy": fuzz.token_set_ratio(lexical, row.lexical) / 100.0,
+                    **{f"conflict_{name}": value for name, value in conflict_maps[index].items()},
+                    "confidence": float(confidence[index]),
+                },
+            )
+            for index, row in enumerate(found)
+        ]
+        # Ranked by semantic similarity (cross-validation: re-ranking by the head loses top-1
+        # accuracy). Scores down the list are capped by the one above so "best first" also holds
+        # for scores; each candidate's own confidence stays in its signals.
+        ceiling = 1.0
+        ranked: list[Candidate] = []
+        for candidate in candidates:
+            ceiling = min(ceiling, candidate.score)
+            ranked.append(replace(candidate, score=ceiling))
+        return ranked
+
+    def _lexical_candidates(self, lexical: str, limit: int) -> list[Candidate]:
+        # Without a sentence model only fuzzy overlap is available: good for ranking, not for
+        # telling a paraphrase from a near-miss, so scores are the plain ratio.
+        choices = {
+            row_index: row.lexical for row_index, row in enumerate(self._rows) if row is not None
+        }
+        best: dict[str, Candidate] = {}
+        for _, score, row_index in process.extract(
+            lexical, choices, scorer=fuzz.token_set_ratio, limit=None
+        ):
+            row = self._rows[row_index]
+            if row is None or row.entry_id in best:
+                continue
+            value = float(score) / 100.0
+            best[row.entry_id] = Candidate(
+                entry_id=row.entry_id, score=value, matched=row.text, signals={"fuzzy": value}
+            )
+            if len(best) == limit:
+                break
+        return list(best.values())
+
+    # -- storage --------------------------------------------------------------------------
+
+    def _bulk_load(self, entries: list[Entry], progress: Progress | None) -> None:
+        approved: dict[str, Entry] = {}
+        for entry in entries:
+            if entry.status is EntryStatus.APPROVED:
+                approved[entry.id] = entry
+            else:
+                approved.pop(entry.id, None)
+        texts = [text for entry in approved.values() for text in entry.phrasings]
+        vectors = np.zeros((len(texts), self._matrix.shape[1]), dtype=np.float32)
+        if self._embedder is not None:
+            for start in range(0, len(texts), ENCODE_CHUNK):
+                chunk = texts[start : start + ENCODE_CHUNK]
+                vectors[start : start + len(chunk)] = self._encode(chunk)
+                if progress is not None:
+                    progress(start + len(chunk), len(texts))
+            self._flush_cache()
+        self._reserve(len(texts))
+        offset = 0
+        with self._lock:
+            for entry in approved.values():
+                size = len(entry.phrasings)
+                self._add_locked(entry, vectors[offset : offset + size])
+                offset += size
+        log.info("matcher ready: %s entries, %s phrasings", len(self._entries), len(texts))
+
+    def _encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if self._embedder is None:
+            return np.zeros((len(texts), 1), dtype=np.float32)
+        return self._embedder.encode([clean(text) for text in texts])
+
+    def _flush_cache(self) -> None:
+        flush = getattr(self._embedder, "flush", None)
+        if callable(flush):
+            flush()
+
+    def _reserve(self, extra: int) -> None:
+        needed = len(self._rows) + extra
+        if needed <= len(self._matrix):
+            return
+        capacity = max(needed, int(len(self._matrix) * 1.5) + 16)
+        grown = np.zeros((capacity, self._matrix.shape[1]), dtype=np.float32)
+        grown[: len(self._matrix)] = self._matrix
+        alive = np.zeros(capacity, dtype=bool)
+        alive[: len(self._alive)] = self._alive
+        self._matrix, self._alive = grown, alive
+
+    def _add_locked(self, entry: Entry, vectors: npt.NDArray[np.float32]) -> None:
+        self._entries[entry.id] = entry
+        rows: list[int] = []
+        for text, vector in zip(entry.phrasings, vectors, strict=True):
+            lexical = self._synonyms.canonical(normalize(text))
+            stored = _Row(entry.id, text, lexical, len(lexical.split()), mentions(lexical))
+            if self._free:
+                row = self._free.pop()
+                self._rows[row] = stored
+            else:
+                self._reserve(1)
+                row = len(self._rows)
+                self._rows.append(stored)
+            self._matrix[row] = vector
+            self._alive[row] = True
+            rows.append(row)
+        self._entry_rows[entry.id] = rows
+
+    def _remove_locked(self, entry_id: str) -> None:
+        self._entries.pop(entry_id, None)
+        for row in self._entry_rows.pop(entry_id, []):
+            self._rows[row] = None
+            self._alive[row] = False
+            self._matrix[row] = 0.0
+            self._free.append(row)
+
 
 def build_matcher(
     entries: Iterable[Entry],
     settings: MatchingSettings,
     synonyms: Sequence[tuple[str, ...]] = (),
+    *,
+    progress: Progress | None = None,
 ) -> Matcher:
-    """A matcher with the default embedding model (loaded once per process)."""
-    return Matcher(entries, settings=settings, synonyms=synonyms, embedder=None)
+    """A matcher with the default sentence model (loaded once per process) and embedding cache.
+
+    Raises `ConfigError` naming what to install when the model is missing.
+    """
+    from bot.matching.cache import CachedEmbedder
+    from bot.matching.minilm import load_embedder
+
+    embedder = CachedEmbedder(load_embedder(settings.model_path), settings.cache_dir)
+    return Matcher(
+        entries, settings=settings, synonyms=synonyms, embedder=embedder, progress=progress
+    )

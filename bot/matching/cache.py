@@ -1,0 +1,126 @@
+"""On-disk cache of sentence embeddings keyed by text and model, so restarts do not re-encode."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from bot.matching.embedder import Embedder, Vectors
+
+log = logging.getLogger(__name__)
+
+MAX_SHARDS = 16  # compact into one file past this many, so start-up reads stay few
+
+
+def _key(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+class CachedEmbedder:
+    """Wraps an Embedder; vectors already computed for the same model are read from disk.
+
+    Each save appends a shard (`<model>-<n>.npz`: keys and float32 vectors); shards are compacted
+    into one when there are many. A damaged shard is skipped with a warning (it is only a cache).
+    """
+
+    def __init__(self, embedder: Embedder, cache_dir: Path) -> None:
+        self._embedder = embedder
+        model = hashlib.blake2b(embedder.identity.encode(), digest_size=8).hexdigest()
+        self._dir = Path(cache_dir) / "embeddings"
+        self._prefix = f"{model}-"
+        self._vectors: dict[bytes, Vectors] = {}
+        self._pending: dict[bytes, Vectors] = {}
+        self._shards = 0
+        self._load()
+
+    @property
+    def identity(self) -> str:
+        """The wrapped model's identity."""
+        return self._embedder.identity
+
+    @property
+    def dim(self) -> int:
+        """The wrapped model's vector width."""
+        return self._embedder.dim
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        """Vectors for texts, encoding only those never seen before by this model."""
+        keys = [_key(text) for text in texts]
+        missing = {
+            key: text for key, text in zip(keys, texts, strict=True) if key not in self._vectors
+        }
+        if missing:
+            fresh = self._embedder.encode(list(missing.values()))
+            for key, vector in zip(missing, fresh, strict=True):
+                self._vectors[key] = vector
+                self._pending[key] = vector
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for row, key in enumerate(keys):
+            out[row] = self._vectors[key]
+        return out
+
+    def flush(self) -> None:
+        """Write vectors computed since the last flush (no-op when nothing is new)."""
+        if not self._pending:
+            return
+        try:
+            self._dir.mkdir(parents=True, exist_ok=True)
+            if self._shards >= MAX_SHARDS:
+                self._write(self._vectors, compact=True)
+            else:
+                self._write(self._pending, compact=False)
+        except OSError as exc:
+            log.warning("cannot write the embedding cache in %s: %s", self._dir, exc)
+            return
+        self._pending.clear()
+
+    def _shard_files(self) -> list[Path]:
+        if not self._dir.is_dir():
+            return []
+        return sorted(self._dir.glob(f"{self._prefix}*.npz"))
+
+    def _load(self) -> None:
+        files = self._shard_files()
+        for file in files:
+            try:
+                with np.load(file) as data:
+                    keys, vectors = data["keys"], data["vectors"]
+            except (OSError, ValueError, KeyError) as exc:
+                log.warning("skipping damaged embedding cache file %s: %s", file, exc)
+                continue
+            if vectors.ndim != 2 or vectors.shape[1] != self.dim:  # noqa: PLR2004
+                continue
+            for key, vector in zip(keys, vectors, strict=True):
+                self._vectors[bytes(key)] = vector
+        self._shards = len(files)
+        if self._vectors:
+            log.info("read %s cached embeddings from %s", len(self._vectors), self._dir)
+
+    def _write(self, vectors: dict[bytes, Vectors], *, compact: bool) -> None:
+        keys = np.array(list(vectors), dtype="S16")
+        matrix = np.stack(list(vectors.values())).astype(np.float32)
+        old = self._shard_files() if compact else []
+        index = 0 if compact else self._next_index()
+        target = self._dir / f"{self._prefix}{index:06d}.npz"
+        handle, temporary = tempfile.mkstemp(dir=self._dir, suffix=".tmp")
+        with os.fdopen(handle, "wb") as stream:
+            np.savez(stream, keys=keys, vectors=matrix)
+        for file in old:
+            file.unlink(missing_ok=True)
+        os.replace(temporary, target)  # atomic: readers see the old file or the new one
+        self._shards = 1 if compact else self._shards + 1
+
+    def _next_index(self) -> int:
+        files = self._shard_files()
+        if not files:
+            return 0
+        return int(files[-1].stem.removeprefix(self._prefix)) + 1
