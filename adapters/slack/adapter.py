@@ -483,13 +483,13 @@ class SlackAdapter:
     async def _deliver(self, message: Outbound, ref: str | None) -> DeliveryReceipt:
         match message:
             case Reply(target=target, content=content, private_to=private_to, mention=mention):
-                channel, thread_ts = self._place(target, ref)
+                channel, thread_ts = await self._where(target, ref)
                 messages = render(content, self.catalog, mention=mention)
                 if private_to:
                     return await self._post_private(channel, thread_ts, private_to, messages)
                 return await self._post(channel, thread_ts, messages)
             case Card(target=target, content=content):
-                channel, thread_ts = self._place(target, ref)
+                channel, thread_ts = await self._where(target, ref)
                 return await self._post(channel, thread_ts, [render_one(content, self.catalog)])
             case CardUpdate(content=content):
                 return await self._update_card(ref, render_one(content, self.catalog))
@@ -520,6 +520,15 @@ class SlackAdapter:
                 return card_channel or self._reviewer_channel(), ts
             case _:
                 assert_never(target)
+
+    async def _where(
+        self, target: Channel | Reviewers | CardThread, ref: str | None
+    ) -> tuple[str, str | None]:
+        channel, thread_ts = self._place(target, ref)
+        if inbound.is_user(channel):
+            # A click in App Home has no channel: the user's DM with the app stands in.
+            return await self._dm_channel(channel), None
+        return channel, thread_ts
 
     def _reviewer_channel(self) -> str:
         if not self.config.reviewer_channel_id:

@@ -81,6 +81,11 @@ def is_direct(channel: str) -> bool:
     return channel.startswith("D")
 
 
+def is_user(channel: str) -> bool:
+    """Whether a "channel" is really a user id (App Home events have no channel)."""
+    return channel[:1] in {"U", "W"}
+
+
 def to_plain(text: str, bot_user_id: str | None = None) -> str:
     """Slack's wire text → what the person wrote.
 

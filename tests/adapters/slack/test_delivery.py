@@ -250,3 +250,13 @@ async def test_mentions_in_delivered_text_are_neutralised_except_the_one_allowed
         assert "<!" not in wire
         assert wire.count("<@") == wire.count(f"<@{PATIENT}>")
     assert f"<@{PATIENT}>" in json.dumps(fake.calls_to("chat.postMessage")[0]["blocks"])
+
+
+async def test_a_private_reply_to_an_app_home_click_goes_to_the_users_dm(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    # App Home clicks carry the user id as their channel (see inbound.click_of).
+    await adapter.deliver(Reply(Channel(DOCTOR), Content(text="Released #42"), private_to=DOCTOR))
+    assert fake.calls_to("conversations.open") == [{"users": DOCTOR}]
+    assert fake.calls_to("chat.postEphemeral") == []
+    assert [p["channel"] for p in fake.calls_to("chat.postMessage")] == ["D0DOCTOR"]

@@ -491,3 +491,29 @@ async def test_every_card_button_pressed_by_a_patient_is_refused_privately_in_ev
     await town.click("Approve", who=MODERATOR)
     await patient_presses_everything()  # delivered: Promote to FAQ
     assert "Promote to FAQ" in town.buttons()
+
+
+async def test_a_button_pressed_in_app_home_acts_and_answers_in_the_users_dm(
+    community: Community,
+) -> None:
+    town = community
+    await _escalate(town)
+    click = payload("block_actions_home")  # the doctor presses "Claim" on their Home tab
+    click["actions"][0]["action_id"] = "careline:claim:1"
+    start, handed = len(town.fake.calls), len(town.handed)
+    status, _ = await town.http.interactive(click)
+    assert status == 200
+    calls = await town._settle(start, handed + 1)
+    assert town.handed[-1].channel == DOCTOR
+    assert town.handed[-1].private is True
+    assert [c.params["ts"] for c in calls if c.method == "chat.update"] == [town.card_ts()]
+    assert "Answer" in town.buttons()
+    # The core's private confirmation reaches the doctor's DM with the app, not a channel.
+    dms = [
+        c.params
+        for c in calls
+        if c.method == "chat.postMessage" and c.params["channel"] == "D0DOCTOR"
+    ]
+    assert len(dms) == 1
+    assert [c for c in calls if c.method == "chat.postEphemeral"] == []
+    assert all(c.status == 200 and c.response.get("ok") for c in calls)
