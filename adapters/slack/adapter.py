@@ -62,6 +62,7 @@ EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
 SEEN_MAX = 10_000
 NAMES_MAX = 10_000
+PARTS_MAX = 1_000
 STOP_GRACE_SECONDS = 5.0
 _ACTION = re.compile(r"^careline:")
 # Slack errors worth another try; everything else (unknown channel, missing scope, bad blocks)
@@ -143,7 +144,7 @@ class SlackAdapter:
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._names: OrderedDict[str, str] = OrderedDict()
         self._dm_channels: dict[str, str] = {}
-        self._sent_parts: dict[str, list[str]] = {}
+        self._sent_parts: OrderedDict[str, list[str]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
         self._stopped = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -542,6 +543,8 @@ class SlackAdapter:
         # whole answer, so parts already posted are remembered and not posted twice.
         key = _parts_key(channel, thread_ts, messages)
         posted = self._sent_parts.setdefault(key, [])
+        while len(self._sent_parts) > PARTS_MAX:  # abandoned after a final error
+            self._sent_parts.popitem(last=False)
         for part in messages[len(posted) :]:
             response = await self.client.chat_postMessage(
                 channel=channel,
@@ -554,7 +557,7 @@ class SlackAdapter:
             posted.append(
                 inbound.make_ref(str(response.get("channel") or channel), str(response["ts"]))
             )
-        del self._sent_parts[key]
+        self._sent_parts.pop(key, None)
         return DeliveryReceipt(ref=posted[0], extra={"parts": str(len(posted))})
 
     async def _post_private(
