@@ -549,7 +549,7 @@ class SlackAdapter:
             response = await self.client.chat_postMessage(
                 channel=channel,
                 text=part.text,
-                blocks=part.blocks,
+                blocks=part.blocks or None,
                 thread_ts=thread_ts,
                 unfurl_links=False,
                 unfurl_media=False,
@@ -576,7 +576,7 @@ class SlackAdapter:
                     channel=channel,
                     user=user,
                     text=part.text,
-                    blocks=part.blocks,
+                    blocks=part.blocks or None,
                     thread_ts=thread_ts,
                 )
                 refs.append(inbound.make_ref(channel, str(response.get("message_ts", ""))))

@@ -260,3 +260,12 @@ async def test_a_private_reply_to_an_app_home_click_goes_to_the_users_dm(
     assert fake.calls_to("conversations.open") == [{"users": DOCTOR}]
     assert fake.calls_to("chat.postEphemeral") == []
     assert [p["channel"] for p in fake.calls_to("chat.postMessage")] == ["D0DOCTOR"]
+
+
+async def test_an_empty_content_is_posted_as_plain_fallback_text_without_blocks(
+    adapter: SlackAdapter, fake: FakeSlack
+) -> None:
+    await adapter.deliver(Reply(Channel(HELP), Content(text="")))
+    [posted] = fake.calls_to("chat.postMessage")
+    assert "blocks" not in posted
+    assert posted["text"] == adapter.catalog("slack.fallback")
