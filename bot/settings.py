@@ -138,9 +138,10 @@ class SlackSettings(Section):
     moderator_usergroup_ids: list[str] = Field(default_factory=list)
     usergroup_refresh_seconds: int = Field(default=300, ge=10)
     http_port: int = Field(default=3000, ge=1, le=65535)
-
-
     http_host: str = "0.0.0.0"  # noqa: S104  (HTTP mode serves Slack's requests)
+    api_url: str = "https://slack.com/api/"
+
+
 class LoggingSettings(Section):
     """Log level and format."""
 
