@@ -13,7 +13,15 @@ from sqlmodel import Session, col, select
 from bot.i18n import Catalog
 from bot.messages import CardUpdate, Content
 from bot.settings import Settings
-from bot.store.models import AuditEntry, Escalation, Feedback, InboundEvent, OutboxMessage, Question
+from bot.store.models import (
+    AuditEntry,
+    CardRef,
+    Escalation,
+    Feedback,
+    InboundEvent,
+    OutboxMessage,
+    Question,
+)
 from bot.store.uow import ERASED, Tx
 
 log = logging.getLogger(__name__)
@@ -40,7 +48,10 @@ def forget(tx: Tx, user_key: str, catalog: Catalog, safety: Any) -> dict[str, in
     )
     messages = _delete_messages(session, user_key, question_ids)
     for esc in escalations:
-        tx.send(CardUpdate(f"escalation:{esc.id}", Content(text=catalog("workflow.erased_card"))))
+        key = f"escalation:{esc.id}"
+        # Only a card the platform already shows needs replacing; a queued one is deleted above.
+        if session.get(CardRef, key) is not None:
+            tx.send(CardUpdate(key, Content(text=catalog("workflow.erased_card"))))
         session.delete(esc)
     feedback = _count_delete(session, Feedback, col(Feedback.user_key) == user_key)
     questions = _count_delete(session, Question, col(Question.user_key) == user_key)
