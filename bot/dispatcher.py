@@ -91,7 +91,7 @@ class Dispatcher:
         if isinstance(command, c.Ask | c.Faq):
             text = command.text if isinstance(command, c.Ask) else command.query
             scan = self._safety.scan(text)
-            if scan.crisis is not None and isinstance(command, c.Ask):
+            if scan.crisis is not None:
                 await self._crisis(inbound, scan)
                 return
             limit = self._settings.safety.max_input_chars

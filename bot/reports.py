@@ -86,7 +86,8 @@ def gap_topics(texts: Sequence[str], limit: int = GAP_TOPICS) -> list[tuple[str,
     for text in texts:
         words = {w.strip("'") for w in _WORDS.findall(_PLACEHOLDER.sub(" ", text).lower())}
         counts.update(w for w in words if w not in _STOP and len(w) > 2)  # noqa: PLR2004
-    return counts.most_common(limit)
+    # Ties alphabetically, so the report is the same on every run.
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def _share(part: int, whole: int) -> str:

@@ -55,7 +55,7 @@ def test_gap_topics_count_each_question_once_and_skip_stop_words_and_placeholder
         "why does my knee click? email [EMAIL]",
         "sore throat after running",
     ]
-    assert gap_topics(texts, limit=2) == [("knee", 2), ("hurts", 1)]
+    assert gap_topics(texts, limit=3) == [("knee", 2), ("click", 1), ("email", 1)]
     assert "email" in dict(gap_topics(texts))
     assert "EMAIL" not in " ".join(w for w, _ in gap_topics(texts, limit=50))
 

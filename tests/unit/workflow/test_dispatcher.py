@@ -160,3 +160,15 @@ async def test_home_cards_show_a_physician_what_they_hold_and_what_is_open(
     held, _ = await core.home_cards(KIM) or ([], [])
     assert held == []
     core.close()
+
+
+async def test_a_crisis_written_as_an_faq_search_still_gets_the_crisis_reply(
+    tmp_path: Path,
+) -> None:
+    core = make_core(make_settings(tmp_path))
+    adapter = RecordingAdapter()
+    core.attach(adapter)
+    await core.submit(event(ANN, "/faq I want to end my life"))
+    await core.outbox.drain()
+    assert texts(adapter)[0] == "CRISIS RESOURCES (suicide_self_harm)"
+    core.close()
