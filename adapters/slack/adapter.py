@@ -131,7 +131,7 @@ class SlackAdapter:
             logger=logging.getLogger("adapters.slack.bolt"),
         )
         self.client: AsyncWebClient = self.app.client
-        self.client.base_url = api_url or DEFAULT_API_URL
+        self.client.base_url = api_url or config.api_url or DEFAULT_API_URL
         self.roles = UserGroupRoles(
             self.client,
             physician_groups=config.physician_usergroup_ids,
@@ -253,6 +253,14 @@ class SlackAdapter:
             auth = await self.client.auth_test()
         except SlackApiError as exc:
             raise _token_error("SLACK_BOT_TOKEN", exc) from None
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            raise ConfigError(
+                "config",
+                None,
+                "slack.api_url",
+                f"cannot reach Slack at {self.client.base_url} ({exc}); check the network "
+                "or [slack] api_url",
+            ) from None
         self._bot_user_id = str(auth.get("user_id") or "") or None
         if self.http:
             await self._serve_http()
