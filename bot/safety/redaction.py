@@ -1,0 +1,408 @@
+"""PHI redaction: find personal identifiers and replace each with ``[KIND]``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable, Iterator
+from functools import cache
+from pathlib import Path
+
+from bot.safety.types import PhiKind, Span
+
+K = PhiKind
+Finder = Callable[[str], Iterator[Span]]
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _span(kind: PhiKind, match: re.Match[str], group: int | str = 0) -> Span:
+    return Span(kind, match.start(group), match.end(group))
+
+
+def _near(
+    text: str, start: int, end: int, pattern: re.Pattern[str], *, before: int = 40, after: int = 0
+) -> bool:
+    """Whether `pattern` occurs within `before` characters before or `after` after a span."""
+    return bool(pattern.search(text[max(0, start - before) : start])) or (
+        after > 0 and bool(pattern.search(text[end : end + after]))
+    )
+
+
+# --- email ---------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+    r"|(?<![\w.+-])[A-Za-z0-9][\w.+-]*\s?(?:\(at\)|\[at\]|\{at\}| at )\s?[A-Za-z0-9-]+"
+    r"(?:\s?(?:\.|\(dot\)|\[dot\]| dot )\s?[A-Za-z0-9-]+)*\s?(?:\.|\(dot\)|\[dot\]| dot )\s?"
+    r"(?:com|org|net|edu|gov|io|co|uk|de|fr|ca|au|ie|nl|info|me|us)\b",
+)
+
+
+def _emails(text: str) -> Iterator[Span]:
+    for m in _EMAIL.finditer(text):
+        if "@" in m.group() or re.search(r"\(at\)|\[at\]|\{at\}| dot ", m.group()):
+            yield _span(K.EMAIL, m)
+
+
+# --- URLs carrying identifiers -------------------------------------------------------------------
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+_URL_ID = re.compile(
+    r"[?&#;][^=\s]*=[^&\s]+"  # any query parameter value
+    r"|/\d{4,}(?:[/?#.-]|$)"  # long numeric path segment
+    r"|/[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]{10,}"  # token-like segment
+    r"|/[A-Za-z0-9_-]{16,}(?:[/?#]|$)"  # long opaque segment
+    r"|/[0-9a-f]{8}-[0-9a-f]{4}-"  # uuid
+    r"|/(?:patients?|users?|members?|records?|charts?|profiles?|accounts?|u|p|id)/[^/\s]+",
+    re.IGNORECASE,
+)
+
+
+def _urls(text: str) -> Iterator[Span]:
+    for m in _URL.finditer(text):
+        url = m.group().rstrip(".,;:!?")
+        if _URL_ID.search(url[url.find("/", 8) if "//" in url else url.find("/") :] or ""):
+            yield Span(K.URL_WITH_ID, m.start(), m.start() + len(url))
+
+
+# --- national ids --------------------------------------------------------------------------------
+
+_SSN = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])")
+_SSN_CONTEXT = re.compile(r"ssn|social security|social sec|ss#|ss no|soc sec", re.IGNORECASE)
+
+
+def _ssns(text: str) -> Iterator[Span]:
+    for m in _SSN.finditer(text):
+        area, sep, group, serial = m.groups()
+        if area in {"000", "666"} or area[0] == "9" or group == "00" or serial == "0000":
+            continue
+        if sep or _near(text, m.start(), m.end(), _SSN_CONTEXT, before=40):
+            yield _span(K.SSN, m)
+
+
+_NHS = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\d-])")
+_NHS_CONTEXT = re.compile(r"\bnhs\b|health service|chi number", re.IGNORECASE)
+_PHONE_CONTEXT = re.compile(
+    r"\b(?:call|phone|tel|mobile|cell|text|reach|ring|whatsapp|fax|contact|number is|"
+    r"extension|ext)\b",
+    re.IGNORECASE,
+)
+
+
+def nhs_checksum_ok(digits: str) -> bool:
+    """Modulus 11 check of a ten-digit NHS number."""
+    if len(digits) != 10 or not digits.isdigit():  # noqa: PLR2004
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True))
+    check = 11 - total % 11
+    if check == 11:  # noqa: PLR2004
+        check = 0
+    return check != 10 and check == int(digits[9])  # noqa: PLR2004
+
+
+def _nhs_numbers(text: str) -> Iterator[Span]:
+    for m in _NHS.finditer(text):
+        digits = m.group(1) + m.group(3) + m.group(4)
+        if not nhs_checksum_ok(digits):
+            continue
+        nhs_said = _near(text, m.start(), m.end(), _NHS_CONTEXT, before=60, after=20)
+        spaced = m.group(2) == " "
+        phone_said = _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=30)
+        if nhs_said or (spaced and not phone_said):
+            yield _span(K.NHS_NUMBER, m)
+
+
+# --- phones -------------------------------------------------------------------------------------
+
+_PHONE = re.compile(
+    r"(?<![\w/.+-])(?:"
+    r"\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}"  # +44 20 7946 0958, +1 (555) …
+    r"|00\d{2,3}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4}){2,3}"  # 0044 20 …
+    r"|(?:1[\s.-])?\(\d{3}\)\s?\d{3}[\s.-]?\d{4}"  # (555) 123-4567
+    r"|(?:1[\s.-])?\d{3}[.-]\d{3}[.-]\d{4}"  # 555-123-4567, 555.123.4567
+    r"|\d{3}\s\d{3}\s\d{4}"  # 555 123 4567
+    r"|0\d{2,4}\s?\d{3,4}\s?\d{3,4}"  # UK 020 7946 0958, 07700 900123, 01632960001
+    r"|\d{10}"  # 5551234567
+    r")(?:\s?(?:ext\.?|x|extension)\s?\d{1,5})?(?![\w/])",
+    re.IGNORECASE,
+)
+_NOT_PHONE_CONTEXT = re.compile(
+    r"\b(?:mrn|record|member|policy|insurance|id|nhs|account|acct|order|invoice|case|"
+    r"reference|ref|claim|group|ticket)\b[^\n]{0,12}$",
+    re.IGNORECASE,
+)
+
+
+def _phones(text: str) -> Iterator[Span]:
+    for m in _PHONE.finditer(text):
+        raw = m.group()
+        digits = re.sub(r"\D", "", raw)
+        if len(digits) < 9 or len(digits) > 15:  # noqa: PLR2004
+            continue
+        bare = raw.isdigit()
+        if bare and not _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
+            continue
+        if _NOT_PHONE_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
+            continue
+        yield _span(K.PHONE, m)
+
+
+# --- medical record and insurance numbers -------------------------------------------------------
+
+_ID_VALUE = r"([A-Z0-9][A-Z0-9-]{3,20}[0-9][A-Z0-9]*|[0-9]{4,20})"
+_MRN = re.compile(
+    r"\b(?:mrn|m\.r\.n\.?|medical record(?: number| no\.?| #)?|med(?:ical)? rec(?:ord)? ?(?:no|"
+    r"#|num)|record (?:number|no\.?|#)|chart (?:number|no\.?|#)|patient (?:id|number|no\.?|#)|"
+    r"hospital (?:number|no\.?|id|#)|case (?:number|no\.?))\s*(?:is|was|:|=|#|-)?\s*(?:#\s*)?"
+    + _ID_VALUE,
+    re.IGNORECASE,
+)
+_INSURANCE = re.compile(
+    r"\b(?:member|insurance|policy|subscriber|group|medicare|medicaid|beneficiary|plan|"
+    r"health ?plan|insurer|coverage|bcbs|aetna|cigna|humana|kaiser|united ?healthcare|"
+    r"blue cross(?: blue shield)?|anthem|tricare|ehic|ghic)\s*(?:member |policy |"
+    r"insurance |subscriber |card )?(?:id|number|no\.?|#|num|card(?: number| no\.?)?)"
+    r"(?:\s*(?:is|was|:|=|#|-))?\s*(?:#\s*)?" + _ID_VALUE,
+    re.IGNORECASE,
+)
+# A Medicare Beneficiary Identifier has a fixed shape, so it needs no label.
+_MBI = re.compile(
+    r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?"
+    r"[AC-HJKMNP-RT-Y]{2}\d{2}\b"
+)
+
+
+def _mrns(text: str) -> Iterator[Span]:
+    for m in _MRN.finditer(text):
+        yield _span(K.MRN, m, 1)
+
+
+def _insurance(text: str) -> Iterator[Span]:
+    for m in _INSURANCE.finditer(text):
+        yield _span(K.INSURANCE_ID, m, 1)
+    for m in _MBI.finditer(text):
+        yield _span(K.INSURANCE_ID, m)
+
+
+# --- dates of birth ------------------------------------------------------------------------------
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DATE = (
+    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|'\d{{2}})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:\d{{4}}|'\d{{2}})"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
+    rf"|{_MONTH},?\s+\d{{4}})"
+)
+_DOB = re.compile(
+    r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday"
+    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:)\s*(?:is|was|:|-|=)?\s*(?:on\s+)?(?:the\s+)?"
+    rf"({_DATE})\b",
+    re.IGNORECASE,
+)
+
+
+def _dobs(text: str) -> Iterator[Span]:
+    for m in _DOB.finditer(text):
+        yield _span(K.DATE_OF_BIRTH, m, 1)
+
+
+# --- addresses -----------------------------------------------------------------------------------
+
+_SUFFIX = (
+    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
+    r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|close|crescent|cres|grove|gardens|gdns|"
+    r"square|sq|row|mews|walk|hill|park|trail|trl|pike|alley|plaza|view|rise|green|"
+    r"broadway)\.?"
+)
+_STOP = (
+    r"(?!(?:the|a|an|my|his|her|our|your|their|to|down|up|of|and|or|in|on|at|for|from|with|"
+    r"times|mg|mcg|ml|pills?|tablets?|days?|weeks?|hours?|minutes?|years?|months?|miles?|"
+    r"blocks?|steps?|flights?|doses?|units?|kg|lbs?|am|pm|is|was|i|it|that|this|times)\b)"
+)
+_ADDRESS = re.compile(
+    rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+(?:{_STOP}[A-Za-z][A-Za-z'.-]*\s+){{1,3}}"
+    rf"{_SUFFIX}(?=[\s,.;]|$)"
+    r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|#|no\.?)\s*[\w-]+)?"
+    r"(?:,\s*[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?(?![\w]))?"  # city
+    r"(?:,?\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?"  # state and ZIP
+    r"|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b)?",  # or a UK postcode
+    re.IGNORECASE,
+)
+_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
+_PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s+\d+\b", re.IGNORECASE)
+_ZIP = re.compile(
+    r"\b(?:zip(?: code)?|postal code|postcode)\s*(?:is|:)?\s*(\d{5}(?:-\d{4})?)\b", re.IGNORECASE
+)
+
+
+def _addresses(text: str) -> Iterator[Span]:
+    for m in _ADDRESS.finditer(text):
+        yield _span(K.ADDRESS, m)
+    for m in _UK_POSTCODE.finditer(text):
+        yield _span(K.ADDRESS, m)
+    for m in _PO_BOX.finditer(text):
+        yield _span(K.ADDRESS, m)
+    for m in _ZIP.finditer(text):
+        yield _span(K.ADDRESS, m, 1)
+
+
+_WORDS = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
+
+# --- person names in context ---------------------------------------------------------------------
+
+_NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+_FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.?(?=\s))?(?:\s+{_NAME}){{0,2}}"
+# Capitalised words that follow "I'm" or a title but are not names.
+_NOT_NAMES = frozenset(_WORDS["not_names"].split())
+_TITLE_NAME = re.compile(
+    rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Dr\.|Mr\.|Mrs\.|"
+    rf"Ms\.|Prof\.)\.?\s+({_NAME}(?:\s+{_NAME})?)"
+)
+_INTRO_NAME = re.compile(
+    rf"\b(?:[Mm]y name(?:'s| is)|[Nn]ame(?:'s| is|:)|[Cc]all me|[Tt]his is|[Ii]t'?s|"
+    rf"[Ii]'m|[Ii]m|I am|[Hh]ere'?s|[Ss]igned|[Ff]rom|[Nn]amed|[Cc]alled|[Ii]'m called|"
+    rf"[Ii]t'?s me,?)\s+({_FULL_NAME})"
+)
+_RELATION_NAME = re.compile(
+    rf"\b(?:my|our|My|Our)\s+(?:\w+\s+)?(?:son|daughter|husband|wife|partner|mom|mum|mother|"
+    rf"dad|father|brother|sister|friend|boyfriend|girlfriend|grandma|grandmother|grandpa|"
+    rf"grandfather|aunt|uncle|baby|child|kid|niece|nephew|cousin|fianc[eé]e?|doctor|GP|"
+    rf"neurologist|cardiologist|oncologist|surgeon|therapist|psychiatrist|nurse|"
+    rf"pediatrician|paediatrician|dentist|midwife|physio|consultant|specialist|"
+    rf"endocrinologist|rheumatologist|dermatologist|carer|caregiver|roommate|neighbou?r|"
+    rf"coworker|colleague|boss|patient|client),?\s+({_FULL_NAME})"
+)
+_NAME_SAID = re.compile(
+    rf"\b({_NAME}(?:\s+{_NAME})?)\s+(?:here|from (?:the )?(?:clinic|pharmacy|surgery|"
+    rf"office|hospital))\b"
+)
+_SIGNATURE = re.compile(
+    rf"(?:^|\n|[.!?]\s+)\s*(?:[-\u2013\u2014~]+\s*|(?:thanks|thank you|regards|best|cheers|"
+    rf"sincerely|kind regards|"
+    rf"best regards|warm regards|love|many thanks|thanks again|take care|best wishes|yours),?"
+    rf"\s*(?:\n|\s)\s*(?:[-\u2013\u2014~]\s*)?)({_FULL_NAME})\s*$",
+    re.IGNORECASE,
+)
+_FIRST_NAMES = frozenset(_WORDS["first_names"].split())
+
+
+def _name_ok(name: str) -> bool:
+    words = [w.strip(".") for w in name.split()]
+    return bool(words) and not any(
+        w.replace("'", "").rstrip("s") in _NOT_NAMES or w in _NOT_NAMES or w.endswith("'s")
+        for w in words[:1]
+    )
+
+
+def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Drop trailing words that are not names ("John Smith Here" → "John Smith")."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    keep: list[re.Match[str]] = []
+    for w in words:
+        bare = w.group().strip(".,")
+        if bare in _NOT_NAMES or bare.endswith("'s"):
+            break
+        keep.append(w)
+    if not keep:
+        return None
+    return start, start + keep[-1].end()
+
+
+def _persons(text: str) -> Iterator[Span]:
+    for m in _TITLE_NAME.finditer(text):
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        if trimmed and _name_ok(m.group(1)):
+            yield Span(K.PERSON, *trimmed)
+    for m in _INTRO_NAME.finditer(text):
+        name = m.group(1)
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        if not trimmed or not _name_ok(name):
+            continue
+        lead = m.group().split()[0].lower()
+        several = len(text[trimmed[0] : trimmed[1]].split()) > 1
+        known = name.split()[0].lower() in _FIRST_NAMES
+        # "I'm Worried" is not a name; "my name is Worried" is odd enough to redact anyway.
+        strong = lead in {
+            "my",
+            "name",
+            "name's",
+            "name:",
+            "call",
+            "signed",
+            "named",
+            "called",
+            "here's",
+        }
+        if strong or known or several:
+            yield Span(K.PERSON, *trimmed)
+    for m in _RELATION_NAME.finditer(text):
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        if trimmed and _name_ok(m.group(1)):
+            yield Span(K.PERSON, *trimmed)
+    for m in _NAME_SAID.finditer(text):
+        if _name_ok(m.group(1)) and m.group(1).split()[0].lower() in _FIRST_NAMES:
+            yield _span(K.PERSON, m, 1)
+    for m in _SIGNATURE.finditer(text):
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        if trimmed and _name_ok(m.group(1)) and m.group(1)[0].isupper():
+            yield Span(K.PERSON, *trimmed)
+
+
+# --- the pipeline --------------------------------------------------------------------------------
+
+# Earlier finders win overlaps: a URL holding an email is one URL, an NHS number is not a phone.
+FINDERS: tuple[Finder, ...] = (
+    _urls,
+    _emails,
+    _ssns,
+    _nhs_numbers,
+    _mrns,
+    _insurance,
+    _dobs,
+    _phones,
+    _addresses,
+    _persons,
+)
+
+
+@cache
+def _finders() -> tuple[Finder, ...]:
+    return FINDERS
+
+
+def find_spans(text: str) -> tuple[Span, ...]:
+    """Every PHI span in `text`, without overlaps, in order."""
+    taken: list[Span] = []
+    for finder in _finders():
+        for span in finder(text):
+            if span.end <= span.start:
+                continue
+            if any(span.start < t.end and t.start < span.end for t in taken):
+                continue
+            taken.append(span)
+    return tuple(sorted(taken, key=lambda s: s.start))
+
+
+def apply_spans(text: str, spans: tuple[Span, ...]) -> str:
+    """Replace each span of `text` with ``[KIND]``."""
+    out: list[str] = []
+    cursor = 0
+    for span in spans:
+        out.append(text[cursor : span.start])
+        out.append(f"[{span.kind.value}]")
+        cursor = span.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def redact(text: str) -> tuple[str, tuple[Span, ...]]:
+    """`text` with each PHI span replaced by ``[KIND]``, and the spans (offsets in `text`)."""
+    spans = find_spans(text)
+    return apply_spans(text, spans), spans
