@@ -31,12 +31,40 @@ DEFAULT_RESOURCES: dict[str, EmergencyResources] = {
     "AU": EmergencyResources(emergency="000", crisis_line="Lifeline 13 11 14"),
     "NZ": EmergencyResources(emergency="111"),
     "EU": _EU_112,
-    **{
-        code: _EU_112
-        for code in (
-            "AT BE BG HR CY CZ DK EE FI FR DE GR HU IT LV LT LU MT NL PL PT RO SK SI ES SE NO IS CH"
-        ).split()
-    },
+    **dict.fromkeys(
+        [
+            "AT",
+            "BE",
+            "BG",
+            "HR",
+            "CY",
+            "CZ",
+            "DK",
+            "EE",
+            "FI",
+            "FR",
+            "DE",
+            "GR",
+            "HU",
+            "IT",
+            "LV",
+            "LT",
+            "LU",
+            "MT",
+            "NL",
+            "PL",
+            "PT",
+            "RO",
+            "SK",
+            "SI",
+            "ES",
+            "SE",
+            "NO",
+            "IS",
+            "CH",
+        ],
+        _EU_112,
+    ),
 }
 _ALIASES = {"GB": "UK", "USA": "US", "UNITED STATES": "US", "UNITED KINGDOM": "UK"}
 
