@@ -133,7 +133,12 @@ class FakeSlack:
             canned = self._scripted[method].pop(0)
             call.status, call.response = canned.status, canned.body
             return web.json_response(canned.body, status=canned.status, headers=canned.headers)
-        call.response = self._answer(method, params)
+        problems = block_kit_problems(method, params)
+        if problems:
+            # Slack refuses a malformed message or view as a whole, like this.
+            call.response = {"ok": False, "error": _INVALID[method], "errors": problems}
+        else:
+            call.response = self._answer(method, params)
         return web.json_response(call.response)
 
     def _next_ts(self) -> str:
@@ -232,6 +237,108 @@ class FakeSlack:
                     return ack
             await asyncio.sleep(0.01)
         raise AssertionError(f"no ack for {envelope_id}; acks: {self.acks}")
+
+
+_INVALID = {
+    "chat.postMessage": "invalid_blocks",
+    "chat.postEphemeral": "invalid_blocks",
+    "chat.update": "invalid_blocks",
+    "views.open": "invalid_arguments",
+    "views.publish": "invalid_arguments",
+}
+_TEXT_TYPES = {"plain_text", "mrkdwn"}
+
+
+def block_kit_problems(method: str, params: dict[str, Any]) -> list[str]:
+    """What Slack would reject in a message's blocks or a view (its documented limits)."""
+    if method not in _INVALID:
+        return []
+    problems: list[str] = []
+    if method.startswith("views."):
+        view = params.get("view") or {}
+        blocks = view.get("blocks") or []
+        if view.get("type") == "modal":
+            for key in ("title", "submit", "close"):
+                _text(view.get(key), f"view.{key}", 24, problems, plain=True)
+            if len(view.get("callback_id", "")) > 255:
+                problems.append("view.callback_id: over 255 characters")
+            if len(view.get("private_metadata", "")) > 3000:
+                problems.append("view.private_metadata: over 3000 characters")
+        limit = 100
+    else:
+        blocks = params.get("blocks") or []
+        if len(params.get("text") or "") > 40_000:
+            problems.append("text: over 40000 characters")
+        if not blocks and not params.get("text"):
+            problems.append("no_text")
+        limit = 50
+    if len(blocks) > limit:
+        problems.append(f"blocks: {len(blocks)} blocks, at most {limit}")
+    action_ids: list[str] = []
+    for index, block in enumerate(blocks):
+        _block(block, f"blocks[{index}]", problems, action_ids)
+    if len(action_ids) != len(set(action_ids)):
+        problems.append("action_id: duplicates in one message or view")
+    return problems
+
+
+def _text(obj: Any, where: str, limit: int, problems: list[str], *, plain: bool = False) -> None:
+    if not isinstance(obj, dict) or obj.get("type") not in _TEXT_TYPES:
+        problems.append(f"{where}: not a text object")
+        return
+    if plain and obj["type"] != "plain_text":
+        problems.append(f"{where}: must be plain_text")
+    text = obj.get("text")
+    if not isinstance(text, str) or not text:
+        problems.append(f"{where}: empty text")
+    elif len(text) > limit:
+        problems.append(f"{where}: {len(text)} characters, at most {limit}")
+
+
+def _block(block: dict[str, Any], where: str, problems: list[str], ids: list[str]) -> None:
+    kind = block.get("type")
+    if kind == "section":
+        if "text" not in block and "fields" not in block:
+            problems.append(f"{where}: a section needs text or fields")
+        if "text" in block:
+            _text(block["text"], f"{where}.text", 3000, problems)
+        fields = block.get("fields", [])
+        if len(fields) > 10:
+            problems.append(f"{where}.fields: {len(fields)}, at most 10")
+        for n, item in enumerate(fields):
+            _text(item, f"{where}.fields[{n}]", 2000, problems)
+    elif kind == "header":
+        _text(block.get("text"), f"{where}.text", 150, problems, plain=True)
+    elif kind == "context":
+        elements = block.get("elements") or []
+        if not 1 <= len(elements) <= 10:
+            problems.append(f"{where}.elements: {len(elements)}, need 1 to 10")
+        for n, item in enumerate(elements):
+            _text(item, f"{where}.elements[{n}]", 3000, problems)
+    elif kind == "actions":
+        elements = block.get("elements") or []
+        if not 1 <= len(elements) <= 25:
+            problems.append(f"{where}.elements: {len(elements)}, need 1 to 25")
+        for n, button in enumerate(elements):
+            here = f"{where}.elements[{n}]"
+            if button.get("type") != "button":
+                problems.append(f"{here}: not a button")
+            _text(button.get("text"), f"{here}.text", 75, problems, plain=True)
+            action = button.get("action_id", "")
+            if not action or len(action) > 255:
+                problems.append(f"{here}.action_id: missing or over 255 characters")
+            ids.append(action)
+            if len(button.get("value", "")) > 2000:
+                problems.append(f"{here}.value: over 2000 characters")
+            if button.get("style", "primary") not in {"primary", "danger"}:
+                problems.append(f"{here}.style: {button.get('style')!r}")
+    elif kind == "input":
+        _text(block.get("label"), f"{where}.label", 2000, problems, plain=True)
+        element = block.get("element") or {}
+        if element.get("type") != "plain_text_input" or not element.get("action_id"):
+            problems.append(f"{where}.element: needs a plain_text_input with an action_id")
+    elif kind != "divider":
+        problems.append(f"{where}: unknown block type {kind!r}")
 
 
 def sign(

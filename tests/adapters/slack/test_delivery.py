@@ -269,3 +269,22 @@ async def test_an_empty_content_is_posted_as_plain_fallback_text_without_blocks(
     [posted] = fake.calls_to("chat.postMessage")
     assert "blocks" not in posted
     assert posted["text"] == adapter.catalog("slack.fallback")
+
+
+def test_the_fake_refuses_blocks_slack_would_refuse() -> None:
+    from tests.adapters.slack.fake_slack import block_kit_problems
+
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}
+    button = {"type": "button", "action_id": "a", "text": {"type": "plain_text", "text": "A"}}
+    bad = {
+        "blocks": [
+            section,
+            {"type": "carousel"},
+            {"type": "actions", "elements": [button, button]},
+            {"type": "header", "text": {"type": "mrkdwn", "text": "h"}},
+        ]
+    }
+    problems = block_kit_problems("chat.postMessage", bad)
+    assert len(problems) == 4, problems
+    assert block_kit_problems("chat.postMessage", {"blocks": [section] * 0, "text": "ok"}) == []
+    assert block_kit_problems("chat.postMessage", {"blocks": [{"type": "divider"}] * 51})
