@@ -62,6 +62,7 @@ EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
 SEEN_MAX = 10_000
 NAMES_MAX = 10_000
+NAME_TTL_SECONDS = 3600.0  # display names change rarely; re-read them hourly
 PARTS_MAX = 1_000
 STOP_GRACE_SECONDS = 5.0
 _ACTION = re.compile(r"^careline:")
@@ -132,6 +133,7 @@ class SlackAdapter:
         )
         self.client: AsyncWebClient = self.app.client
         self.client.base_url = api_url or config.api_url or DEFAULT_API_URL
+        self._clock = clock
         self.roles = UserGroupRoles(
             self.client,
             physician_groups=config.physician_usergroup_ids,
@@ -142,7 +144,7 @@ class SlackAdapter:
         self._submit: Submit | None = None
         self._bot_user_id: str | None = None
         self._seen: OrderedDict[str, None] = OrderedDict()
-        self._names: OrderedDict[str, str] = OrderedDict()
+        self._names: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._dm_channels: dict[str, str] = {}
         self._sent_parts: OrderedDict[str, list[str]] = OrderedDict()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -451,9 +453,9 @@ class SlackAdapter:
         return Actor(platform=self.name, user_id=user_id, display_name=name, roles=roles)
 
     async def _display_name(self, user_id: str, fallback: str) -> str:
-        if user_id in self._names:
-            return self._names[user_id]
-        name = fallback
+        cached = self._names.get(user_id)
+        if cached is not None and self._clock() - cached[1] < NAME_TTL_SECONDS:
+            return cached[0]
         try:
             response = await self.client.users_info(user=user_id)
             user = response.get("user") or {}
@@ -465,10 +467,15 @@ class SlackAdapter:
                 or user.get("name")
                 or fallback
             )
-        except (SlackApiError, aiohttp.ClientError, OSError, TimeoutError) as exc:
+        except SlackApiError as exc:
+            # Unknown user or no users:read scope: asking again soon will not help.
+            log.debug("no display name for %s: %s", user_id, _error_name(exc))
+            name = fallback
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
             log.debug("no display name for %s: %s", user_id, exc)
-            return name
-        self._names[user_id] = name
+            return cached[0] if cached is not None else fallback
+        self._names[user_id] = (name, self._clock())
+        self._names.move_to_end(user_id)
         while len(self._names) > NAMES_MAX:
             self._names.popitem(last=False)
         return name

@@ -288,3 +288,20 @@ def test_the_fake_refuses_blocks_slack_would_refuse() -> None:
     assert len(problems) == 4, problems
     assert block_kit_problems("chat.postMessage", {"blocks": [section] * 0, "text": "ok"}) == []
     assert block_kit_problems("chat.postMessage", {"blocks": [{"type": "divider"}] * 51})
+
+
+async def test_display_names_come_from_profiles_are_cached_and_refreshed_hourly(
+    make_adapter: Callable[..., SlackAdapter], fake: FakeSlack
+) -> None:
+    now = [0.0]
+    adapter = make_adapter(clock=lambda: now[0])
+    assert (await adapter._actor(PATIENT, "sam.handle")).display_name == "Sam"
+    assert (await adapter._actor(PATIENT, None)).display_name == "Sam"
+    assert len(fake.calls_to("users.info")) == 1
+    fake.users[PATIENT]["profile"]["display_name"] = "Samira"
+    now[0] += 3601
+    assert (await adapter._actor(PATIENT, None)).display_name == "Samira"
+    # An unknown user keeps the payload's handle, and Slack is not asked again and again.
+    assert (await adapter._actor("U0GHOST", "ghost")).display_name == "ghost"
+    assert (await adapter._actor("U0GHOST", "ghost")).display_name == "ghost"
+    assert len(fake.calls_to("users.info")) == 3
