@@ -278,7 +278,17 @@ class SlackAdapter:
         runner = web.AppRunner(self.web_app(), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
-        await site.start()
+        try:
+            await site.start()
+        except OSError as exc:
+            await runner.cleanup()
+            raise ConfigError(
+                "config",
+                None,
+                "slack.http_port",
+                f"cannot listen on {self.host}:{self.port} ({exc.strerror or exc}); choose "
+                "another port with --port or [slack] http_port",
+            ) from None
         self._runner = runner
         server = site._server  # bound port when 0 was asked for
         sockets = getattr(server, "sockets", None) or []
@@ -391,7 +401,11 @@ class SlackAdapter:
             # The trigger expires 3 s after the click: open the modal now, not via the core.
             await self.client.views_open(trigger_id=trigger, view=view)
         except SlackApiError as exc:
-            log.warning("could not open the Slack modal for %s: %s", action, _error_name(exc))
+            log.warning(
+                "could not open the Slack modal for %s: %s", action["action_id"], _error_name(exc)
+            )
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.warning("could not open the Slack modal for %s: %s", action["action_id"], exc)
 
     async def _on_view_submission(self, ack: Any, body: dict[str, Any]) -> None:
         await ack()
@@ -409,6 +423,8 @@ class SlackAdapter:
             await self.client.views_publish(user_id=user, view=view)
         except SlackApiError as exc:
             log.warning("could not publish the App Home for %s: %s", user, _error_name(exc))
+        except (aiohttp.ClientError, OSError, TimeoutError) as exc:
+            log.warning("could not publish the App Home for %s: %s", user, exc)
 
     async def _on_usergroup_changed(self) -> None:
         self.roles.invalidate()

@@ -86,3 +86,15 @@ async def test_an_unreachable_slack_stops_the_start_naming_the_setting(
     with pytest.raises(ConfigError, match=r"slack\.api_url"):
         await adapter.start(lambda inbound: asyncio.sleep(0))
     await adapter.stop()
+
+
+@pytest.mark.usefixtures("slack_env")
+async def test_a_port_in_use_stops_the_start_naming_the_setting(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        adapter = load_adapter("slack", make_settings(tmp_path), http=True, port=port)
+        with pytest.raises(ConfigError, match=r"slack\.http_port.*--port"):
+            await adapter.start(lambda inbound: asyncio.sleep(0))
+        await adapter.stop()
