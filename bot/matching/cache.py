@@ -40,6 +40,11 @@ class CachedEmbedder:
         self._load()
 
     @property
+    def inner(self) -> Embedder:
+        """The wrapped model, for texts not worth caching (questions are seldom repeated)."""
+        return self._embedder
+
+    @property
     def identity(self) -> str:
         """The wrapped model's identity."""
         return self._embedder.identity

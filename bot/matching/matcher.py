@@ -104,7 +104,7 @@ class Matcher:
         limit = max(limit, 0)
         if not lexical or limit == 0:
             return MatchResult(query=text, decision=Decision.ESCALATE)
-        query_vector = self._encode([clean(text)])[0] if self._embedder is not None else None
+        query_vector = self._encode_query(text) if self._embedder is not None else None
         with self._lock:
             if not self._entries:
                 return MatchResult(query=text, decision=Decision.ESCALATE)
@@ -239,6 +239,17 @@ class Matcher:
         if self._embedder is None:
             return np.zeros((len(texts), 1), dtype=np.float32)
         return self._embedder.encode([clean(text) for text in texts])
+
+    def _encode_query(self, text: str) -> npt.NDArray[np.float32]:
+        # Questions bypass the on-disk cache: it would grow with every question ever asked.
+        embedder = self._embedder
+        assert embedder is not None  # noqa: S101 - guarded by the caller
+        inner = getattr(embedder, "inner", None)
+        if isinstance(inner, Embedder):
+            embedder = inner
+        vectors: npt.NDArray[np.float32] = embedder.encode([clean(text)])
+        row: npt.NDArray[np.float32] = vectors[0]
+        return row
 
     def _flush_cache(self) -> None:
         flush = getattr(self._embedder, "flush", None)

@@ -197,3 +197,13 @@ def test_the_shipped_head_round_trips_through_npz(tmp_path: Path) -> None:
     assert again.nearmiss == head.nearmiss
     assert np.allclose(again.weights, head.weights, atol=1e-6)
     assert (tmp_path / "head.npz").stat().st_size < 20_000
+
+
+def test_questions_are_not_written_to_the_embedding_cache(
+    model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path
+) -> None:
+    cache = CachedEmbedder(RecordingEmbedder(model), tmp_path)
+    matcher = Matcher(entries, settings=MatchingSettings(), embedder=cache)
+    cached = len(cache)
+    matcher.match("a question nobody asked before")
+    assert len(cache) == cached
