@@ -146,8 +146,11 @@ def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKi
     """The safety layer's functions; a part not installed falls back loudly (logged)."""
     scan_fn = _optional("bot.safety", "scan")
     mentions = _optional("bot.safety.sanitise", "neutralise_mentions")
-    markup = _optional("bot.safety.sanitise", "neutralise_markup")
+    both = _optional("bot.safety.sanitise", "neutralise")
     resources_reply = _optional("bot.safety.resources", "crisis_reply")
+    alert = _optional("bot.safety.resources", "reviewer_alert")
+    notice = _optional("bot.safety.resources", "phi_notice")
+    region, locale = settings.community.region, settings.community.locale
     limiter_cls = _optional("bot.safety.ratelimit", "RateLimiter")
 
     def scan(text: str) -> ScanResult:
@@ -156,9 +159,9 @@ def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKi
         return cast(ScanResult, scan_fn(text))
 
     def neutralise(text: str) -> str:
-        if mentions is None or markup is None:
+        if both is None:
             return _minimal_neutralise(text)
-        return cast(str, markup(mentions(text)))
+        return cast(str, both(text))
 
     def crisis_reply(category: CrisisCategory) -> Content:
         if resources_reply is None:
@@ -191,6 +194,10 @@ def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKi
         crisis_reply=crisis_reply,
         rate_check=rate_check,
         neutralise_mentions=only_mentions,
+        reviewer_alert=(
+            (lambda category: cast(Content, alert(category, region, locale))) if alert else None
+        ),
+        phi_notice=(lambda kinds: cast(str, notice(kinds, locale))) if notice else None,
     )
 
 

@@ -37,7 +37,7 @@ class Say:
 
 @dataclass(frozen=True, slots=True)
 class Click:
-    """Type the command of a button shown by the previous step whose command matches `pattern`.
+    """Type the command of the first button the previous step showed that matches `pattern`.
 
     Nothing happens when no such button was shown (e.g. the question was escalated directly).
     """
@@ -68,8 +68,8 @@ SCRIPT: list[Step] = [
     Say("patient:ann> how do I get a prescription refill"),
     Click("patient:ann", r"/helpful \d+"),
     Note("2. A vague question: suggestions, and the patient picks one"),
-    Say("patient:ben> flu"),
-    Click("patient:ben", r"/pick \d+ \S+"),
+    Say("patient:ben> my child has a fever"),
+    Click("patient:ben", r"/pick \d+ [^\]\s]+"),
     Note("3. Escalation → claim → answer → rejection → re-answer → approval → delivery"),
     Say("patient:cat> my knee clicks when I climb stairs since my skiing fall"),
     Click("patient:cat", r"/professional \d+"),
@@ -163,7 +163,7 @@ async def _play(  # noqa: PLR0917
             found = re.findall(step.pattern, buffer.fresh())
             if not found:
                 return
-            line = f"{step.who}> {found[-1]}"
+            line = f"{step.who}> {found[0]}"
             out.write(f"> {line}\n")
             await feed(line, core.submit)
         case Wait():

@@ -38,6 +38,7 @@ from bot.store.uow import Tx
 from bot.workflow import Action, State, Transition, check
 
 PENDING_CONSENT = "pending_consent"
+_CATEGORIES = frozenset(c.value for c in CrisisCategory)
 CRISIS = "crisis"
 
 
@@ -66,6 +67,8 @@ class SafetyKit:
     crisis_reply: Callable[[CrisisCategory], Content]
     rate_check: Callable[[str, str, str], float | None]
     neutralise_mentions: Callable[[str], str] | None = None
+    reviewer_alert: Callable[[CrisisCategory], Content] | None = None
+    phi_notice: Callable[[list[str]], str] | None = None
 
     def trusted(self, text: str) -> str:
         """Reviewed content (FAQ entries, physicians' answers): keep its Markdown, stop pings."""
@@ -173,11 +176,17 @@ def card_content(
         if question is not None
         else cat("workflow.erased_question")
     )
-    if esc.crisis:
-        text = cat("workflow.crisis_escalation", category=esc.crisis) + "\n" + text
     title_key = "workflow.card_title_urgent" if esc.urgent else "workflow.card_title"
+    title = cat(title_key, id=number)
+    if esc.crisis in _CATEGORIES and safety.reviewer_alert is not None:
+        # The safety layer's alert deliberately does not quote the person's words.
+        alert = safety.reviewer_alert(CrisisCategory(esc.crisis or ""))
+        title = f"#{number}: {alert.title}" if alert.title else title
+        text = alert.text
+    elif esc.crisis:
+        text = cat("workflow.crisis_escalation", category=esc.crisis) + "\n" + text
     return Content(
-        title=cat(title_key, id=number),
+        title=title,
         text=text,
         fields=tuple(fields),
         buttons=_card_buttons(esc, cat),
@@ -410,6 +419,12 @@ def ask(cmd: c.Ask, ctx: Context) -> None:
         if notice:
             ctx.reply(Content(text=notice.strip()), private=True, question_id=qid)
         escalate(ctx, question)
+
+
+def _phi_notice(ctx: Context, kinds: list[str]) -> str:
+    if ctx.safety.phi_notice is not None:
+        return ctx.safety.phi_notice(kinds)
+    return ctx.catalog("workflow.phi_removed", kinds=", ".join(kinds))
 
 
 def _prefixed(content: Content, notice: str) -> Content:

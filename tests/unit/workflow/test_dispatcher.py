@@ -172,3 +172,26 @@ async def test_a_crisis_written_as_an_faq_search_still_gets_the_crisis_reply(
     await core.outbox.drain()
     assert texts(adapter)[0] == "CRISIS RESOURCES (suicide_self_harm)"
     core.close()
+
+
+async def test_with_the_real_safety_layer_crisis_and_personal_details_are_handled(
+    tmp_path: Path,
+) -> None:
+    from bot.app import build_safety
+    from bot.i18n import load_catalog
+
+    settings = make_settings(tmp_path)
+    clock = FakeClock()
+    core = make_core(settings, clock=clock, safety=build_safety(settings, clock, load_catalog()))
+    adapter = RecordingAdapter()
+    core.attach(adapter)
+    await core.submit(event(ANN, "I took all my pills and want to end my life"))
+    await core.submit(event(ANN, "my knee hurts, email me at ann.smith@example.com"))
+    await core.outbox.drain()
+    crisis_reply, *rest = adapter.messages
+    assert crisis_reply.content.urgent  # type: ignore[union-attr]
+    cards = [m for m in rest if isinstance(m, Card)]
+    assert cards[0].content.urgent
+    assert "end my life" not in cards[0].content.text
+    assert all("ann.smith@example.com" not in repr(m) for m in adapter.messages)
+    core.close()
