@@ -258,6 +258,8 @@ def build_core(
         max_attempts=settings.workflow.outbox_max_attempts,
         on_sent=sent_hook,
     )
+    if engine.dialect.name == "sqlite":
+        outbox.forget_leases()
     dispatcher = Dispatcher(
         settings=settings,
         catalog=catalog,

@@ -106,6 +106,22 @@ class Outbox:
         """Deliver nothing for `seconds` (used to test crash recovery)."""
         self._held_until = asyncio.get_running_loop().time() + seconds
 
+    def forget_leases(self) -> int:
+        """Make every pending row claimable now (SQLite at start-up: one process owns the file).
+
+        A process killed mid-delivery leaves its lease behind; with one process per database
+        nobody else can hold it, so the restart need not wait for it to expire.
+        """
+        with session_scope(self._engine) as session:
+            result = session.execute(
+                update(OutboxMessage)
+                .execution_options(synchronize_session=False)
+                .where(col(OutboxMessage.status) == "pending")
+                .where(col(OutboxMessage.claimed_until).is_not(None))
+                .values(claimed_until=None, claimed_by=None)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     def attach(self, adapter: Adapter) -> None:
         """Deliver through this adapter from now on."""
         self._adapter = adapter

@@ -212,3 +212,24 @@ async def test_the_crisis_reply_goes_out_before_anything_is_stored(core: Core) -
     assert adapter.messages[1].content.urgent  # type: ignore[union-attr]
     with Session(core.engine) as session:
         assert session.exec(select(Question)).one().decision == "crisis"
+
+
+async def test_a_sqlite_restart_takes_over_rows_a_killed_process_had_claimed(
+    tmp_path: Path,
+) -> None:
+    settings = make_settings(tmp_path)
+    first = make_core(settings)
+    queue(first, hello())
+    claimed = await first.db(first.outbox._claim)
+    assert len(claimed) == 1  # claimed, then the process "dies" before delivering
+    engine = first.engine
+    first.close()
+    engine.dispose()
+    second = make_core(settings)
+    adapter = RecordingAdapter()
+    second.attach(adapter)
+    assert await second.outbox.drain() == 1
+    assert adapter.messages == [hello()]
+    engine = second.engine
+    second.close()
+    engine.dispose()
