@@ -398,6 +398,8 @@ def ask(cmd: c.Ask, ctx: Context) -> None:
     entry = ctx.matcher.entry(best.entry_id) if best else None
     if result.decision is Decision.ANSWER and entry is None:
         question.decision = Decision.ESCALATE.value
+    if result.decision is Decision.SUGGEST and not _suggested(ctx, result):
+        question.decision = Decision.ESCALATE.value  # nothing worth offering after all
     if question.decision == Decision.ESCALATE.value and ctx.settings.workflow.require_consent:
         question.decision = PENDING_CONSENT
     tx.session.add(question)
@@ -441,8 +443,7 @@ def _prefixed(content: Content, notice: str) -> Content:
     )
 
 
-def _suggestions(ctx: Context, question_id: int, result: MatchResult) -> Content:
-    cat = ctx.catalog
+def _suggested(ctx: Context, result: MatchResult) -> list[tuple[Candidate, Entry]]:
     limit = ctx.settings.matching.max_suggestions
     chosen: list[tuple[Candidate, Entry]] = []
     for candidate in result.candidates:
@@ -451,6 +452,12 @@ def _suggestions(ctx: Context, question_id: int, result: MatchResult) -> Content
             chosen.append((candidate, entry))
         if len(chosen) >= limit:
             break
+    return chosen
+
+
+def _suggestions(ctx: Context, question_id: int, result: MatchResult) -> Content:
+    cat = ctx.catalog
+    chosen = _suggested(ctx, result)
     lines = [cat("workflow.suggest_text")]
     buttons = []
     for number, (_, entry) in enumerate(chosen, start=1):
