@@ -65,6 +65,7 @@ CANT = r"(?:can'?t|cannot|can not|cant|cnt|couldn'?t|could not|unable to)"
 NOT = r"(?:not|n'?t|isn'?t|is not|aren'?t)"
 KILL = r"(?:k[i1!*y]ll?|kil)"
 MYSELF = r"(?:my ?s[e3]l[fv]e?|myslef|mysef|myslf|meself|me self)"
+SELF = rf"(?:{MYSELF}|herself|himself|themselves|themself)"
 POSS = r"(?:my|his|her|their|our|the|your|a|an)"
 WHO = (
     r"(?:i|i'm|im|i am|he|she|they|he's|she's|hes|shes|it|we|someone|somebody|"
@@ -77,7 +78,8 @@ PILLS = (
     r"antidepressants?|benzos?|opioids?|fentanyl|heroin|metformin|iron pills|vitamins)"
 )
 MANY = (
-    r"(?:too many|so many|a lot of|a bunch of|lots of|loads of|all (?:of )?(?:my|the|his|her)|"
+    r"(?:(?:way |far |so )?too (?:many|much)(?: of)?|so many|a lot of|"
+    r"a bunch of|lots of|loads of|all (?:of )?(?:my|the|his|her)|"
     r"all of them|the whole|a whole|an entire|the entire|whole|entire|half (?:a|the) bottle of|"
     r"(?:\d{2,3}|[2-9]\d?|ten|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|handful of|"
     r"handfuls of|a handful of)(?: (?:of )?(?:my|his|her|the|extra))?)"
@@ -115,8 +117,9 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.SUICIDE_SELF_HARM,
         rf"\b(?:{KILL}(?:ing|ed)?|off(?:ing)?|unalive|hang(?:ing)?|shoot(?:ing)?|"
-        rf"drown(?:ing)?|hurt(?:ing)?|harm(?:ing)?|cut(?:ting)?|burn(?:ing)?|starv\w*|end(?:ing)?)"
-        rf" {MYSELF}\b",
+        rf"drown(?:ing|ed)?|hurt(?:ing)?|harm(?:ing|ed)?|cut(?:ting)?|burn(?:ing|ed|t)?|starv\w*|"
+        rf"end(?:ing)?|stab(?:bing|bed)?|poison(?:ing)?|overdose)"
+        rf" {SELF}\b",
     ),
     _r(
         C.SUICIDE_SELF_HARM,
@@ -128,8 +131,8 @@ RULES: tuple[Rule, ...] = (
     _r(C.SUICIDE_SELF_HARM, r"\bend (?:it all|everything|things|it tonight|it now|it today)\b"),
     _r(
         C.SUICIDE_SELF_HARM,
-        r"\b(?:want|wanna|wanted|going|gonna|ready|need|planning|plan|"
-        r"trying) (?:to )?(?:die|be dead|not exist|not be here|disappear forever|"
+        r"\b(?:wants?|wanna|wanted|wanting|ready|need|planning|plan|deserve|"
+        r"deserves|trying) (?:to )?(?:die|be dead|not exist|not be here|disappear forever|"
         r"go to sleep (?:and|&) never wake up|sleep forever)\b",
     ),
     _r(
@@ -195,6 +198,11 @@ RULES: tuple[Rule, ...] = (
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
     _r(
         C.SUICIDE_SELF_HARM,
+        r"\b(?:tired|sick) of (?:living|being alive|life|existing)\b|\blife (?:is ?n'?t|is not|"
+        r"isnt|not) worth (?:living|it)\b|\bwant (?:it all|everything) to (?:end|stop)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
         r"\b(?:say|saying|said) (?:my )?goodbyes?\b.{0,40}\b(?:forever|"
         r"for good|last time|won'?t be (?:here|around))\b",
     ),
@@ -210,7 +218,7 @@ RULES: tuple[Rule, ...] = (
         C.OVERDOSE_POISONING,
         rf"\b(?:took|taken|take|taking|swallowed|swallow|ate|eaten|"
         rf"downed|popped|chugged|had|taken like|took like) (?:like |maybe |about |around |"
-        rf"over |at least )?{MANY}(?: \w+){{0,3}} {PILLS}\b",
+        rf"over |at least )?{MANY}(?: [\w']+){{0,3}} {PILLS}\b",
     ),
     _r(
         C.OVERDOSE_POISONING,
@@ -220,7 +228,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
-        r"\b(?:over ?dos(?:ed|ing|e)|o\.?d'?(?:ed|'d|d|ing)|"
+        r"\b(?:over ?dos+(?:ed|ing|e)|o\.?d'?(?:ed|'d|d|ing)|"
         r"od'?ed|oding|overdosin\w*)\b",
     ),
     _r(
@@ -229,13 +237,13 @@ RULES: tuple[Rule, ...] = (
         rf"licked|drinking|swallowing|got into|into the|sprayed|inhaled|huffed|ingested|"
         rf"took) (?:some |a |the |a bottle of |a cup of |a glass of |a mouthful of |"
         rf"a sip of |a bit of |a little |some of the |a few |one of the |my |his |her |"
-        rf"our )?{POISON}",
+        rf"our |on (?:a |the |some )?)?{POISON}",
     ),
     _r(
         C.OVERDOSE_POISONING,
-        rf"\b{CHILD}\b.{{0,40}}\b(?:got into|ate|swallowed|found|"
-        rf"chewed|drank|took|into) (?:my|the|his|her|some|a|our|grandma'?s|grandpa'?s)?"
-        rf"(?: \w+){{0,2}} (?:{PILLS}|{POISON}|bottle of \w+)",
+        rf"\b{CHILD}\b.{{0,40}}\b(?:got into|ate|swallowed|"
+        rf"chewed|drank|chewed on) (?:my|the|his|her|some|a|our|grandma'?s|grandpa'?s)?"
+        rf"(?: [\w']+){{0,2}} (?:{PILLS}|{POISON}|bottle of \w+)",
     ),
     _r(
         C.OVERDOSE_POISONING,
@@ -256,7 +264,22 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:carbon monoxide|co) (?:alarm|detector)\b.{0,60}\b(?:dizzy|"
         r"headache|sick|nause\w*|vomit\w*|passed out|confused|sleepy)\b",
     ),
-    _r(C.OVERDOSE_POISONING, r"\b(?:poisoned|poisoning)\b(?! (?:ivy|oak|control number))", 1),
+    _r(
+        C.OVERDOSE_POISONING,
+        r"(?<!food )\b(?:poisoned|poisoning)\b(?! (?:ivy|oak|control number))",
+        1,
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:took|taken|gave (?:him|her|them)|given)(?: [\w']+){{0,4}} {PILLS}(?: [\w']+){{0,3}}"
+        r" (?:twice|two times|three times|double|again) (?:by (?:mistake|accident)|"
+        r"accidentally|this morning|today|tonight)",
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        r"\b(?:ate|eaten|swallowed|drank|licked|chewed)\b.{0,80}\b(?:poisonous|toxic)\b",
+        1,
+    ),
     _r(
         C.OVERDOSE_POISONING,
         r"\bmixed (?:my |his |her )?(?:\w+ ){0,2}(?:with|and) "
@@ -266,7 +289,8 @@ RULES: tuple[Rule, ...] = (
     # --- cardiac -----------------------------------------------------------------------------
     _r(
         C.CARDIAC,
-        r"\b(?:chest|chset) ?(?:pain|pains|hurts?|hurting|is hurting|pressure|"
+        r"\b(?:chest|chset|chets) ?(?:pain|pains|pian|pane|hurts?|is on fire|on fire|"
+        r"hurting|is hurting|pressure|"
         r"tightness|is tight|feels? (?:tight|heavy|crushed|like)|discomfort|is killing|"
         r"is burning|squeezing|ache|aches|aching)\b",
         1,
@@ -274,9 +298,15 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.CARDIAC,
         r"\b(?:pain|pressure|tightness|squeezing|crushing|heaviness|weight|elephant|"
-        r"burning|stabbing)\b(?: \w+){0,5} (?:in|on|across|around) (?:my|his|her|their|the) "
+        r"burning|stabbing)\b(?: \w+){0,5} "
+        r"(?:in|on|across|around|of) (?:(?:my|his|her|their|the) )?"
         r"(?:chest|heart)\b",
         1,
+    ),
+    _r(
+        C.CARDIAC,
+        r"\bclutch\w* (?:at )?(?:my|his|her|their) (?:chest|heart)\b|\b(?:chest|heart) "
+        r"(?:feels|is|feel) (?:like (?:it'?s|its) )?(?:being )?(?:crushed|squeezed|in a vice)\b",
     ),
     _r(
         C.CARDIAC,
@@ -292,7 +322,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.CARDIAC,
-        r"\b(?:collapsed|went down|dropped|fell down|keeled over)\b.{0,50}\b(?:not "
+        r"\b(?:collapsed|went down|dropped|fell down|keeled over|passed out|fainted|"
+        r"blacked out)\b.{0,50}\b(?:not "
         r"breathing|isn'?t breathing|no pulse|unresponsive|won'?t wake|not waking|"
         r"can'?t wake|not responding|isn'?t responding|unconscious)\b",
     ),
@@ -344,11 +375,45 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.STROKE,
-        r"\b(?:having|having a|had a|is having|is having a|it'?s a|its a|think it'?s "
+        r"\b(?:hav(?:e|i|ei)ng|hav(?:e|i|ei)ng a|had a|is hav(?:e|i|ei)ng|"
+        r"is hav(?:e|i|ei)ng a|it'?s a|its a|"
+        r"think it'?s "
         r"a|might be a|could be a|signs of a|showing signs of a) (?:mini[- ])?(?:stroke|strok|"
         r"tia)\b",
     ),
     _r(C.STROKE, r"\bstroke symptoms? (?:right now|now|started)\b"),
+    _r(C.STROKE, r"\bthunderclap headache\b"),
+    _r(
+        C.STROKE,
+        r"\b(?:face|smile|mouth)\b(?: [\w']+){0,1} (?:looks?|is|went|gone) (?:all )?(?:weird|"
+        r"strange|funny|wrong|different|twisted|slanted)\b",
+        1,
+    ),
+    _r(
+        C.STROKE,
+        r"\b(?:left|right|one) (?:side|arm|leg|hand)\b(?: [\w']+){0,2} (?:just |suddenly )?"
+        r"(?:went|is|has gone|feels|turned|became|is going) (?:all )?(?:weak|numb|limp|dead|"
+        r"floppy|heavy|paraly[sz]ed)\b",
+    ),
+    _r(
+        C.STROKE,
+        r"\b(?:arm|leg|hand|side|face)\b(?: [\w']+){0,2} (?:just |suddenly )?(?:went|gone|"
+        r"going) (?:limp|numb|dead|floppy|weak)\b",
+    ),
+    _r(
+        C.STROKE,
+        r"\b(?:numb\w*|weak\w*|droop\w*|slurr\w*|can'?t (?:see|speak|talk|move|feel)|lost "
+        r"(?:the )?(?:vision|sight|feeling)|blind|confused|limp|jumbled|garbled|gibberish|"
+        r"heavy)\b.{0,60}\b(?:all of a sudden|suddenly|out of nowhere|came on (?:fast|"
+        r"suddenly))\b",
+    ),
+    _r(
+        C.STROKE,
+        r"\b(?:words|speech)\b(?: [\w']+){0,2} (?:are |is )?(?:all )?(?:jumbled|garbled|"
+        r"coming out wrong|not making sense|gibberish|mixed up)\b|\btalking (?:funny|"
+        r"gibberish|nonsense|weird|strangely)\b",
+        1,
+    ),
     # --- breathing -----------------------------------------------------------------------------
     _r(
         C.BREATHING,
@@ -366,6 +431,17 @@ RULES: tuple[Rule, ...] = (
         r"turning |going |look |looks |gone |went )?(?:blue|purple|grey|gray)\b",
     ),
     _r(C.BREATHING, r"\bturning (?:blue|purple)\b"),
+    _r(
+        C.BREATHING,
+        r"\b(?:he|she|they|baby|toddler|lips|face|son|daughter|kid|child)(?:'s|s| is| are)? "
+        r"(?:looks?|looking|turning|going|gone|went) (?:blue|purple|grey|gray)\b",
+        1,
+    ),
+    _r(
+        C.BREATHING,
+        r"\bbreath\w*\b.{0,50}\b(?:can'?t wake|won'?t wake|unresponsive|not responding)\b|"
+        r"\b(?:can'?t wake|won'?t wake|unresponsive|not responding)\b.{0,50}\bbreath\w*\b",
+    ),
     _r(
         C.BREATHING,
         r"\b(?:choking|choked|choke)\b(?! (?:up|hazard|under|on (?:my|his|her) "
@@ -389,7 +465,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.BREATHING,
         r"\b(?:short|shortness) of breath\b.{0,40}\b(?:at rest|sitting|can'?t "
-        r"speak|can'?t talk|getting worse|blue|gasping|sudden\w*|really bad|severe|badly)\b",
+        r"speak|can'?t finish|can'?t say|can'?t talk|"
+        r"getting worse|blue|gasping|sudden\w*|really bad|severe|badly)\b",
         1,
     ),
     _r(
@@ -443,7 +520,26 @@ RULES: tuple[Rule, ...] = (
         r"(?:artery|vein)\b|\b(?:deep|huge|big|gaping|bad) (?:cut|gash|wound|laceration)\b"
         r".{0,50}\b(?:bleed\w*|blood|bone|won'?t stop|gushing)\b",
     ),
-    _r(C.SEVERE_BLEEDING, r"\b(?:hemorrhag\w*|haemorrhag\w*|bleeding out|bleed out)\b"),
+    _r(
+        C.SEVERE_BLEEDING,
+        r"\b(?:hemorrhag(?:e|ing)|haemorrhag(?:e|ing)|bleeding out|bleed out)\b",
+    ),
+    _r(
+        C.SEVERE_BLEEDING,
+        r"\b(?:won'?t|wont|will not|doesn'?t|does not|isn'?t|can'?t|cannot|not) "
+        r"(?:stop|stopping) (?:bleeding|the bleeding)\b|\bnose ?bleeds? (?:that )?(?:won'?t|"
+        r"will not|wont|isn'?t|doesn'?t) (?:stop|slow)",
+    ),
+    _r(
+        C.SEVERE_BLEEDING,
+        r"\b(?:pouring|gushing|spurting|squirting|pumping|losing) (?:out )?(?:so much |"
+        r"a lot of |lots of )?blood\b",
+    ),
+    _r(
+        C.SEVERE_BLEEDING,
+        r"\bblood\b.{0,50}\b(?:faint|fainting|dizzy|passing out|pass out|light-?headed)\b",
+        1,
+    ),
     _r(
         C.SEVERE_BLEEDING,
         r"\b(?:pregnant|weeks|miscarr\w*|after (?:giving )?birth|"
@@ -463,7 +559,8 @@ RULES: tuple[Rule, ...] = (
         C.ANAPHYLAXIS,
         r"\b(?:tongue|lips?|face|mouth|eyes?)\b(?: \w+){0,3} (?:is |are |"
         r"keeps |started |starting |getting |blowing |blew )?(?:swell\w*|swollen|puff\w*|"
-        r"blowing up|blew up)\b.{0,80}\b(?:peanut|nut|shellfish|shrimp|allerg\w*|sting|stung|"
+        r"blowing up|blew up)\b.{0,80}\b(?:peanut|nuts?|cashews?|almonds?|walnuts?|eating|eaten|"
+        r"injection|shot|vaccine|jab|can'?t swallow|shellfish|shrimp|allerg\w*|sting|stung|"
         r"bee|wasp|ate|epi ?-?pen|hives|penicillin|antibiotic|amoxicillin|can'?t breathe|"
         r"breathing|throat|medication)\b",
     ),
@@ -490,7 +587,7 @@ RULES: tuple[Rule, ...] = (
     # --- violence and abuse -----------------------------------------------------------------------
     _r(
         C.VIOLENCE_ABUSE,
-        r"\b(?:he|she|they|him|my (?:\w+ )?(?:husband|wife|partner|boyfriend|"
+        r"\b(?:he|she|they|him|my (?:[\w']+ )?(?:husband|husbnd|hubby|wife|partner|boyfriend|"
         r"girlfriend|bf|gf|ex|dad|father|mom|mum|mother|step ?dad|step ?father|step ?mom|"
         r"step ?mum|brother|sister|son|daughter|uncle|aunt|roommate|flatmate|boss|"
         r"neighbou?r|fianc[eé]e?|spouse|carer|caregiver|coach|teacher|grandpa|grandma|cousin))"
@@ -498,7 +595,7 @@ RULES: tuple[Rule, ...] = (
         r"chok\w*|strangl\w*|slap\w*|shov\w*|push\w*|attack\w*|stab\w*|rap\w*|"
         r"assault\w*|molest\w*|abus\w*|hurt|hurts|hurting|threaten\w*|burn\w*|grabbed|"
         r"dragged|locked|locks|touch\w*|throws things at|threw \w+ at) (?:me|us|my|the kids|"
-        r"our|his|her)\b(?! (?:up|at (?:chess|cards|tennis|\w+ games?)|to it|with (?:a|the) "
+        r"our)\b(?! (?:up|at (?:chess|cards|tennis|\w+ games?)|to it|with (?:a|the) "
         r"(?:bill|question|news|facts)))",
     ),
     _r(
@@ -515,13 +612,19 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.VIOLENCE_ABUSE,
+        r"\b(?:outside|at|by) (?:my|our|the) (?:door|house|home|window|flat|apartment)\b.{0,30}"
+        r"\b(?:with|has|got|holding) (?:a |his |her )?(?:gun|knife|weapon|machete)\b|"
+        r"\b(?:pointing|pointed|waving) (?:a |his |her )?(?:gun|knife|weapon) at\b",
+    ),
+    _r(
+        C.VIOLENCE_ABUSE,
         r"\b(?:fear(?:ing)?|scared|afraid|terrified) for (?:my|our) "
         r"(?:life|lives|safety)\b",
     ),
     _r(
         C.VIOLENCE_ABUSE,
         r"\b(?:someone|somebody|a man|a guy|a woman|people|an intruder|"
-        r"they)\b(?: \w+){0,3} (?:is |are )?(?:break\w* in|trying to (?:get|break) in|"
+        r"they)\b(?: \w+){0,6} (?:is |are )?(?:break\w* in(?:to)?|trying to (?:get|break) in|"
         r"in my (?:house|home|flat|apartment)|outside my (?:door|house|window) with)\b",
     ),
     _r(
@@ -607,6 +710,18 @@ _IDIOMS = re.compile(
     r"|\bcan'?t (?:go on|take it|do this) (?:any ?more )?(?:with|at) (?:this|my) (?:job|"
     r"diet|class|course)\b"
     r"|\bscared (?:me )?to death\b|\bbored to death\b|\bworried (?:myself )?sick\b"
+    r"|\b(?:so funny|hilarious|laugh\w*|giggl\w*)\b.{0,40}\b(?:can'?t|couldn'?t|could not) "
+    r"breathe?\b|\b(?:can'?t|couldn'?t) breathe?\b.{0,30}\b(?:laugh\w*|so funny|hilarious)\b"
+    r"|\bchok\w*\b.{0,40}\b(?:test|exam|interview|game|match|final|presentation|speech|"
+    r"audition|penalty|pressure|recital)\b"
+    r"|\b(?:accidentally|by accident|by mistake) (?:cut|burn\w*|hurt|stabbed) myself\b"
+    r"|\b(?:cut|burn\w*|hurt|scald\w*) myself (?:on|while|when|cooking|shaving|chopping|"
+    r"gardening|at the gym|with the (?:knife|kettle|oven|iron|pan|tray|stove))\b"
+)
+_NEG_INSIDE = re.compile(r"\b(?:never|not|didn'?t|doesn'?t|don'?t|won'?t|wouldn'?t|isn'?t)\b")
+_INTENT_BEFORE = re.compile(
+    r"\b(?:going to|gonna|will|i'?ll|want to|wanna|plan(?:ning)? to|about to|thinking (?:about|"
+    r"of)|might|ready to)\s*$"
 )
 _LAUGH = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|jk|/s)\b")
 _HYPERBOLE = re.compile(
@@ -625,7 +740,8 @@ _HYPOTHETICAL = re.compile(
     r"they|he|she|my|his|her|their|i ever|i were|i was)|in case|what would happen|"
     r"what happens|hypothetical\w*|suppose|supposing|imagine|pretend|in a (?:movie|film|"
     r"book|novel|story|show|game|scene)|my (?:character|novel|story|book|screenplay)|"
-    r"for (?:a|my) (?:class|essay|paper|project|assignment|course|presentation|exam)|"
+    r"for (?:a|my|our) (?:[\w-]+ ){0,2}(?:class|essay|paper|project|assignment|course|"
+    r"presentation|exam|training|homework|quiz)|"
     r"writing (?:a|an) (?:essay|story|paper|novel|scene)|when (?:someone|somebody|a person|"
     r"people|you))\b"
 )
@@ -642,15 +758,21 @@ _INFO_CUE = re.compile(
     r"safe|bad|dangerous)|can (?:a|an|stress|anxiety|\w+ing|\w+s)? ?\w* ?cause|causes? of|"
     r"risk (?:of|factors?)|difference between|why (?:do|does|is|are)|does \w+ cause|"
     r"statistics|rates? of|definition|meaning of|explain|learn about|tell me about|"
-    r"first aid (?:for|when)|who (?:should|can)|when should|which)\b"
+    r"first aid|who (?:should|can)|when should|which|(?:need to|should i|when to) see a doctor|"
+    r"prevent\w*|avoid|treat\w*|diagnos\w*|tests? for)\b"
 )
 _PRESENT = re.compile(
     r"\b(?:right now|rn|just now|currently|at the moment|at this moment|as we speak|"
     r"i'?m having|im having|i am having|is having|are having|i have (?:had )?(?:chest|"
     r"a (?:bad|terrible|sudden|severe))|my \w+ (?:is|has|just|keeps|won'?t|can'?t)|(?:he|she|they) "
-    r"(?:is|are|has|just|keeps|won'?t|can'?t)|(?:he|she)'?s|who is|who'?s|just (?:took|ate|"
+    r"(?:is|are|has|just|keeps|won'?t|can'?t)|(?:he|she)'?s|(?:my|our) [\w']+ who(?: is|'s)|"
+    r"just (?:took|ate|"
     r"swallowed|drank)|took|swallowed|happening|please help|help me|hurry|tonight|today|"
     r"this (?:morning|evening|afternoon))\b"
+)
+_PERSONAL = re.compile(
+    r"\b(?:i|i'm|im|i've|ive|i'd|me|my|mine|we|our|us|he|she|him|her|his|they|them|their|"
+    r"he's|she's|hes|shes|they're|mom|mum|dad|husband|wife|son|daughter|baby|friend)\b"
 )
 _QUESTION_START = re.compile(
     r"^\s*(?:what|how|why|when|which|who|is|are|can|could|does|do|should|would|will)\b"
@@ -658,16 +780,25 @@ _QUESTION_START = re.compile(
 # Past and resolved events ("years ago", "as a kid", "now I'm doing well").
 _PAST = re.compile(
     r"\b(?:(?:\d+|a few|few|several|many|two|three|four|five|six|ten|a couple of|couple of|"
-    r"some) (?:weeks|months|years|yrs|decades) ago|a (?:year|decade|month) ago|"
+    r"some) (?:weeks|months|years|yrs|decades) ago|(?:weeks|months|years|decades) ago|"
+    r"a (?:year|decade|month) ago|"
     r"last (?:year|month|summer|winter|spring|fall|autumn|christmas|decade|week)|"
-    r"when i was (?:a |younger|young|little|small|in|at|\d+|a teen)|as a (?:child|kid|teen\w*|"
+    r"when (?:i|he|she|they|we) (?:was|were) (?:a |younger|young|little|small|in|at|\d+|a teen)|"
+    r"as a (?:child|kid|teen\w*|"
     r"student|young \w+)|growing up|in (?:19|20)\d\d|back (?:in|then|when)|used to|"
     r"in the past|history of|a while (?:back|ago)|long (?:time )?ago|years back|"
     r"when i was|in (?:high school|college|my teens|my twenties|my 20s|uni|university)|"
     r"(?:survived|recovered from|got through|came through|overcame|got over)|"
-    r"previous(?:ly)?|once had|had one|had two|has had|have had|had a history|"
+    r"(?:during|in) (?:my|his|her|their) (?:childhood|teens|youth)|"
+    r"previous(?:ly)?|once had|had one|had two|had a history|"
     r"(?:since|after) (?:my|his|her) (?:heart attack|stroke|attempt|overdose)|"
     r"(?:years|months) (?:clean|sober|free|since))\b"
+)
+# Past events no present word can revive ("after my heart attack last year, can I run?").
+_STRONG_PAST = re.compile(
+    r"\b(?:since|after|following) (?:my|his|her|their|your|a) "
+    r"(?:\w+ )?(?:heart attack|stroke|attempt|"
+    r"overdose|anaphyla\w+|surgery|bypass|cardiac arrest)\b"
 )
 _RESOLVED = re.compile(
     r"\b(?:now (?:i'?m|im|i am|he'?s|she'?s|they'?re|doing|feeling|fine|ok|okay|better|good|"
@@ -680,10 +811,14 @@ _RESOLVED = re.compile(
     r"feel fine now|no longer|don'?t feel that way|all clear|cleared me|was fine|"
     r"turned out to be|ended up being|false alarm)\b"
 )
+_RECENT_TIME = re.compile(
+    r"\b(?:tonight|today|this (?:morning|evening|afternoon|week)|last night|(?:\d+|a few|few|"
+    r"an|a|two|three|ten|twenty|thirty|couple of|a couple of|several) (?:minutes?|mins?|"
+    r"hours?|hrs?|days?) ago|yesterday|(?:for|in|over) the (?:last|past) (?:\d+|few|couple of|"
+    r"an?) ?(?:minutes?|mins?|hours?|hrs?))\b"
+)
 _RECENT = re.compile(
-    r"\b(?:right now|just now|rn|currently|at the moment|tonight|today|this (?:morning|"
-    r"evening|afternoon|week)|last night|(?:\d+|a few|few|an|a|two|three|ten|twenty|thirty|"
-    r"couple of|a couple of|several) (?:minutes?|mins?|hours?|hrs?|days?) ago|yesterday|"
+    r"\b(?:right now|just now|rn|currently|at the moment|"
     r"again|still|any ?more|keep|keeps|back again|came back|are back|is back|coming back|"
     r"relaps\w*|urges?|help me|please help|what (?:do|should) (?:i|we) do|is having|"
     r"am having|i'?m having|im having|ambulance|911|999|112|hurry|emergency|"
@@ -708,6 +843,14 @@ _CHRONIC = re.compile(
     r"costochondritis|usually|always|all my life|since (?:i was|childhood|birth)|"
     r"allergies|hay ?fever|seasonal|stuffy|blocked nose|runny nose|cold|"
     r"at night when i lie)\b"
+)
+_LONG_STANDING = re.compile(
+    r"\b(?:for (?:the )?(?:last |past )?(?:\d+|few|several|many|a few|couple of|two|three|six) "
+    r"(?:months|years)|for (?:months|years)|(?:months|years) now|since (?:last year|childhood|"
+    r"i was (?:a )?(?:kid|child|born|young)))\b"
+)
+_MEDICAL = frozenset(
+    {C.CARDIAC, C.STROKE, C.BREATHING, C.SEVERE_BLEEDING, C.ANAPHYLAXIS, C.OVERDOSE_POISONING}
 )
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?\n])\s+|\n+")
 
@@ -753,7 +896,9 @@ def _in_conditional(before: str) -> bool:
 def _is_information_question(sentence: str) -> bool:
     stripped = sentence.strip()
     asks = stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
-    return asks and bool(_INFO_CUE.search(stripped)) and not _PRESENT.search(stripped)
+    if not asks or _PRESENT.search(stripped):
+        return False
+    return bool(_INFO_CUE.search(stripped)) or not _PERSONAL.search(stripped)
 
 
 def _guarded(text: str, rule: Rule, match: re.Match[str]) -> bool:
@@ -773,7 +918,14 @@ def _guarded(text: str, rule: Rule, match: re.Match[str]) -> bool:
         return True
     if _is_information_question(sentence):
         return True
-    recent = _RECENT.search(sentence)
+    if rule.category is C.VIOLENCE_ABUSE and _NEG_INSIDE.search(match.group()):
+        return True
+    if _STRONG_PAST.search(sentence):
+        return True
+    if rule.category in _MEDICAL and _LONG_STANDING.search(text) and not _RECENT.search(text):
+        return True
+    ongoing = _RECENT.search(sentence)
+    recent = ongoing or _RECENT_TIME.search(sentence)
     if _HISTORY.search(sentence) and not recent:
         return True
     if _PAST.search(sentence) and not recent:
@@ -790,7 +942,13 @@ def hits(text: str) -> list[Hit]:
     for rule, pattern in _compiled():
         for match in pattern.finditer(norm):
             if not _guarded(norm, rule, match):
-                found.append(Hit(rule.category, rule.weight, match.start(), match.end()))
+                category = rule.category
+                # "I'm going to take all my pills" is a plan, not (yet) an overdose.
+                if category is C.OVERDOSE_POISONING and _INTENT_BEFORE.search(
+                    norm[max(0, match.start() - 30) : match.start()]
+                ):
+                    category = C.SUICIDE_SELF_HARM
+                found.append(Hit(category, rule.weight, match.start(), match.end()))
                 break
     return found
 

@@ -54,7 +54,9 @@ _URL_ID = re.compile(
     r"|/[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]{10,}"  # token-like segment
     r"|/[A-Za-z0-9_-]{16,}(?:[/?#]|$)"  # long opaque segment
     r"|/[0-9a-f]{8}-[0-9a-f]{4}-"  # uuid
-    r"|/(?:patients?|users?|members?|records?|charts?|profiles?|accounts?|u|p|id)/[^/\s]+",
+    r"|/\d+(?:\.\d+){3,}"  # DICOM-style dotted ids
+    r"|/(?:patients?|users?|members?|records?|charts?|profiles?|accounts?|u|p|id|studies|"
+    r"study|results?|reports?|visits?|appointments?|orders?|invoices?|claims?)/[^/\s]*\d",
     re.IGNORECASE,
 )
 
@@ -150,11 +152,15 @@ def _phones(text: str) -> Iterator[Span]:
 
 # --- medical record and insurance numbers -------------------------------------------------------
 
-_ID_VALUE = r"([A-Z0-9][A-Z0-9-]{3,20}[0-9][A-Z0-9]*|[0-9]{4,20})"
+_ID_VALUE = r"([A-Z0-9][A-Z0-9-]{3,20}[0-9][A-Z0-9]*|[0-9]{5,20})"
+# Up to four short words between a label and its value ("the MRN on my wristband was 123").
+_FILLER = r"(?:\s+(?:[a-z']{1,12}\s+){0,4}?(?:is|was|reads|says|:)?)?"
 _MRN = re.compile(
     r"\b(?:mrn|m\.r\.n\.?|medical record(?: number| no\.?| #)?|med(?:ical)? rec(?:ord)? ?(?:no|"
     r"#|num)|record (?:number|no\.?|#)|chart (?:number|no\.?|#)|patient (?:id|number|no\.?|#)|"
-    r"hospital (?:number|no\.?|id|#)|case (?:number|no\.?))\s*(?:is|was|:|=|#|-)?\s*(?:#\s*)?"
+    r"hospital (?:number|no\.?|id|#)|case (?:number|no\.?))\s*(?:is|was|:|=|#|-)?"
+    + _FILLER
+    + r"\s*(?:#\s*)?"
     + _ID_VALUE,
     re.IGNORECASE,
 )
@@ -163,7 +169,7 @@ _INSURANCE = re.compile(
     r"health ?plan|insurer|coverage|bcbs|aetna|cigna|humana|kaiser|united ?healthcare|"
     r"blue cross(?: blue shield)?|anthem|tricare|ehic|ghic)\s*(?:member |policy |"
     r"insurance |subscriber |card )?(?:id|number|no\.?|#|num|card(?: number| no\.?)?)"
-    r"(?:\s*(?:is|was|:|=|#|-))?\s*(?:#\s*)?" + _ID_VALUE,
+    r"(?:\s*(?:is|was|:|=|#|-))?" + _FILLER + r"\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
 # A Medicare Beneficiary Identifier has a fixed shape, so it needs no label.
@@ -202,8 +208,8 @@ _DATE = (
 )
 _DOB = re.compile(
     r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday"
-    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:)\s*(?:is|was|:|-|=)?\s*(?:on\s+)?(?:the\s+)?"
-    rf"({_DATE})\b",
+    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:)\s*(?:is|was|:|-|=)?\s*(?:on\s+)?"
+    rf"((?:the\s+)?{_DATE})\b",
     re.IGNORECASE,
 )
 
@@ -218,19 +224,21 @@ def _dobs(text: str) -> Iterator[Span]:
 _SUFFIX = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|close|crescent|cres|grove|gardens|gdns|"
-    r"square|sq|row|mews|walk|hill|park|trail|trl|pike|alley|plaza|view|rise|green|"
+    r"square|sq|row|mews|hill|park|trail|trl|pike|alley|plaza|green|"
     r"broadway)\.?"
 )
 _STOP = (
     r"(?!(?:the|a|an|my|his|her|our|your|their|to|down|up|of|and|or|in|on|at|for|from|with|"
     r"times|mg|mcg|ml|pills?|tablets?|days?|weeks?|hours?|minutes?|years?|months?|miles?|"
-    r"blocks?|steps?|flights?|doses?|units?|kg|lbs?|am|pm|is|was|i|it|that|this|times)\b)"
+    r"blocks?|steps?|flights?|doses?|units?|kg|lbs?|am|pm|is|was|i|it|that|this|times|min|"
+    r"mins|hrs?|secs?|km|mi|cm|mm|feet|ft|inch\w*|percent|very|really|long|short|more|less)\b)"
 )
 _ADDRESS = re.compile(
-    rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+(?:{_STOP}[A-Za-z][A-Za-z'.-]*\s+){{1,3}}"
-    rf"{_SUFFIX}(?=[\s,.;]|$)"
+    rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+"
+    rf"(?:{_STOP}(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][A-Za-z'.-]*)\s+){{1,3}}"
+    rf"{_SUFFIX}(?=[\s,.;]|$)(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
     r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|#|no\.?)\s*[\w-]+)?"
-    r"(?:,\s*[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?(?![\w]))?"  # city
+    r"(?:,\s*(?-i:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?![\w]))?"  # city, capitalised
     r"(?:,?\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?"  # state and ZIP
     r"|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b)?",  # or a UK postcode
     re.IGNORECASE,
@@ -319,7 +327,9 @@ def _persons(text: str) -> Iterator[Span]:
     for m in _TITLE_NAME.finditer(text):
         trimmed = _trim_name(text, m.start(1), m.end(1))
         if trimmed and _name_ok(m.group(1)):
-            yield Span(K.PERSON, *trimmed)
+            # The title goes too: "Dr. [PERSON]" and "[PERSON]" are equally readable, and a
+            # rare title ("Matron Okafor") can identify on its own.
+            yield Span(K.PERSON, m.start(), trimmed[1])
     for m in _INTRO_NAME.finditer(text):
         name = m.group(1)
         trimmed = _trim_name(text, m.start(1), m.end(1))
