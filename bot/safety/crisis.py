@@ -198,6 +198,24 @@ RULES: tuple[Rule, ...] = (
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
     _r(
         C.SUICIDE_SELF_HARM,
+        r"\b(?:feel like|thinking of|thinking about|want to|wanna|going to|gonna|ready to|"
+        r"about to|plan to|decided to|might|i'?ll|i will|i should) (?:just )?(?:ending|end) "
+        r"(?:it|things|my life|everything|it all)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:nobody|no one|no-one|noone|no body)(?: \w+){0,2} (?:would|will|'d|gonna) "
+        r"(?:care|notice|miss me|even notice)\b.{0,25}\b(?:if|when) (?:i'?m|i was|i were|i am|"
+        r"i) ?(?:gone|dead|died|disappeared|not here|not around)\b|\bdone with (?:life|"
+        r"living|being alive|it all|everything)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:rope|noose|gun|pills|knife|razor|blade|bridge)\b.{0,40}\b(?:i'?ll do it|"
+        r"going to do it|gonna do it|do it tonight|know (?:where|how|when) (?:i'?ll|to) do it)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
         r"\b(?:tired|sick) of (?:living|being alive|life|existing)\b|\blife (?:is ?n'?t|is not|"
         r"isnt|not) worth (?:living|it)\b|\bwant (?:it all|everything) to (?:end|stop)\b",
     ),
@@ -261,6 +279,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
+        r"\b(?:unconscious|unresponsive|won'?t wake up|can'?t wake (?:him|her|them)|passed out|"
+        r"not breathing|turning blue|blue lips)\b.{0,40}\b(?:heroin|fentanyl|opioids?|pills|"
+        r"drugs|xanax|vodka|meth|cocaine|oxy\w*|methadone|ketamine|ghb|benzos?)\b|"
+        r"\b(?:heroin|fentanyl|opioids?|drugs|xanax|meth|cocaine|oxy\w*|methadone|ghb|benzos?)"
+        r"\b.{0,40}\b(?:unconscious|unresponsive|won'?t wake up|can'?t wake (?:him|her|them)|"
+        r"not breathing|turning blue|blue lips)\b",
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
         r"\b(?:carbon monoxide|co) (?:alarm|detector)\b.{0,60}\b(?:dizzy|"
         r"headache|sick|nause\w*|vomit\w*|passed out|confused|sleepy)\b",
     ),
@@ -301,6 +328,11 @@ RULES: tuple[Rule, ...] = (
         r"burning|stabbing)\b(?: \w+){0,5} "
         r"(?:in|on|across|around|of) (?:(?:my|his|her|their|the) )?"
         r"(?:chest|heart)\b",
+        1,
+    ),
+    _r(
+        C.CARDIAC,
+        r"\b(?:tight|tightness in (?:the |my |his |her )?|heavy|crushing|squeezing) chest\b",
         1,
     ),
     _r(
@@ -478,7 +510,7 @@ RULES: tuple[Rule, ...] = (
     # --- severe bleeding ------------------------------------------------------------------------
     _r(
         C.SEVERE_BLEEDING,
-        r"\b(?:bleeding|bleedin|bleding|blood|bleeds?)\b(?: \w+){0,3} "
+        r"\b(?:bleeding|bleedin|bleding|blood|bleeds?)\b(?: \w+){0,5} "
         r"(?:won'?t|will not|wont|doesn'?t|does not|isn'?t going to|can'?t|cannot|not) "
         r"(?:stop|stopping|slow)\w*",
     ),
@@ -551,6 +583,12 @@ RULES: tuple[Rule, ...] = (
     _r(C.ANAPHYLAXIS, r"\b(?:anaphyla\w*|anaphalax\w*|anafylax\w*|anaphylatic)\b"),
     _r(
         C.ANAPHYLAXIS,
+        r"\btongue\b(?: [\w']+){0,3} (?:is |are |keeps |started |starting |getting )?(?:swell\w*|"
+        r"swollen|puff\w*|blowing up)\b|\b(?:severe|bad|serious|major|massive|really bad) "
+        r"allergic reaction\b",
+    ),
+    _r(
+        C.ANAPHYLAXIS,
         r"\b(?:throat|airway|windpipe)\b(?: \w+){0,3} (?:is |are |feels? "
         r"(?:like it'?s )?|keeps |started |starting |getting )?(?:closing|closed|swell\w*|"
         r"swollen|tight\w*|closing up|shutting|narrowing)\b",
@@ -609,6 +647,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:afraid|scared|terrified|frightened|fear)\b.{0,30}\b(?:he|she|"
         r"they|someone|my \w+)\b.{0,15}\b(?:will|'ll|is going to|gonna|might|could) "
         r"(?:kill|hurt|beat|attack|hit) (?:me|us|my)\b",
+    ),
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\b(?:i'?m|i am|im|we'?re|we are|i feel|i do ?n'?t feel|i dont feel|we do ?n'?t feel) "
+        r"(?:not )?safe (?:at home|in my (?:home|house|flat)|with (?:him|her|them|my \w+)|"
+        r"(?:here|there) anymore|around (?:him|her))\b",
     ),
     _r(
         C.VIOLENCE_ABUSE,
@@ -795,6 +839,12 @@ _PAST = re.compile(
     r"(?:years|months) (?:clean|sober|free|since))\b"
 )
 # Past events no present word can revive ("after my heart attack last year, can I run?").
+_DISTANT_PAST = re.compile(
+    r"\b(?:(?:\d+|a few|few|several|many|two|three|four|five|six|ten|a couple of|couple of|"
+    r"some) (?:months|years|yrs|decades) ago|(?:months|years|decades) ago|a (?:year|decade) "
+    r"ago|last year|in (?:19|20)\d\d|as a (?:child|kid|baby|teen\w*))\b"
+)
+_REVIVED = re.compile(r"\b(?:again|right now|rn|now|just now|tonight|today|currently)\b")
 _STRONG_PAST = re.compile(
     r"\b(?:since|after|following) (?:my|his|her|their|your|a) "
     r"(?:\w+ )?(?:heart attack|stroke|attempt|"
@@ -842,7 +892,7 @@ _CHRONIC = re.compile(
     r"mild|slight(?:ly)?|a little|a bit|tiny|small|minor|normal for me|chronic|"
     r"costochondritis|usually|always|all my life|since (?:i was|childhood|birth)|"
     r"allergies|hay ?fever|seasonal|stuffy|blocked nose|runny nose|cold|"
-    r"at night when i lie)\b"
+    r"at night when i lie|strep|tonsil\w*|sore throat|glands|the flu)\b"
 )
 _LONG_STANDING = re.compile(
     r"\b(?:for (?:the )?(?:last |past )?(?:\d+|few|several|many|a few|couple of|two|three|six) "
@@ -918,9 +968,17 @@ def _guarded(text: str, rule: Rule, match: re.Match[str]) -> bool:
         return True
     if _is_information_question(sentence):
         return True
-    if rule.category is C.VIOLENCE_ABUSE and _NEG_INSIDE.search(match.group()):
+    inside = match.group()
+    if rule.category is C.VIOLENCE_ABUSE and _NEG_INSIDE.search(inside) and "safe" not in inside:
         return True
     if _STRONG_PAST.search(sentence):
+        return True
+    if (
+        rule.category in _MEDICAL
+        and _DISTANT_PAST.search(sentence)
+        and not _REVIVED.search(sentence)
+        and not _RECENT_TIME.search(sentence)
+    ):
         return True
     if rule.category in _MEDICAL and _LONG_STANDING.search(text) and not _RECENT.search(text):
         return True

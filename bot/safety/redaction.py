@@ -125,6 +125,7 @@ _PHONE = re.compile(
     r"|(?:1[\s.-])?\d{3}[.-]\d{3}[.-]\d{4}"  # 555-123-4567, 555.123.4567
     r"|\d{3}\s\d{3}\s\d{4}"  # 555 123 4567
     r"|0\d{2,4}\s?\d{3,4}\s?\d{3,4}"  # UK 020 7946 0958, 07700 900123, 01632960001
+    r"|\(0\d{2,4}\)\s?\d{3,4}\s?\d{3,4}"  # UK (020) 7946 0000
     r"|\d{10}"  # 5551234567
     r")(?:\s?(?:ext\.?|x|extension)\s?\d{1,5})?(?![\w/])",
     re.IGNORECASE,
@@ -265,7 +266,7 @@ _WORDS = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding
 
 # --- person names in context ---------------------------------------------------------------------
 
-_NAME = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+_NAME = r"(?:[A-Z]'|Mc|Mac)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.?(?=\s))?(?:\s+{_NAME}){{0,2}}"
 # Capitalised words that follow "I'm" or a title but are not names.
 _NOT_NAMES = frozenset(_WORDS["not_names"].split())

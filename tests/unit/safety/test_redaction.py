@@ -1,0 +1,95 @@
+"""PHI redaction: each kind is replaced by [KIND], medical numbers and eponyms stay."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.safety import redact, scan
+from bot.safety.redaction import nhs_checksum_ok
+from bot.safety.types import PhiKind as K
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "kind"),
+    [
+        ("write to me at ana.ruiz@example.com please", "ana.ruiz@example.com", K.EMAIL),
+        ("call me on (555) 010-2233 tonight", "(555) 010-2233", K.PHONE),
+        ("my mobile is +44 7700 900321", "+44 7700 900321", K.PHONE),
+        ("ring 020 7946 0123 in the morning", "020 7946 0123", K.PHONE),
+        ("DOB 04/09/1971, is that relevant?", "04/09/1971", K.DATE_OF_BIRTH),
+        ("I was born on 2 May 1968", "2 May 1968", K.DATE_OF_BIRTH),
+        ("I live at 48 Willow Avenue near the park", "48 Willow Avenue", K.ADDRESS),
+        ("postcode EH1 2NG", "EH1 2NG", K.ADDRESS),
+        ("my MRN is 00912345", "00912345", K.MRN),
+        ("member ID: QRT558812345", "QRT558812345", K.INSURANCE_ID),
+        ("SSN 219-09-9998", "219-09-9998", K.SSN),
+        ("NHS number 943 476 5919", "943 476 5919", K.NHS_NUMBER),
+        ("My name is Grace Obi and I have asthma", "Grace Obi", K.PERSON),
+        ("Dr. Nakamura told me to stop", "Nakamura", K.PERSON),
+        (
+            "see https://portal.example.com/results?patient=4471",
+            "https://portal.example.com/results?patient=4471",
+            K.URL_WITH_ID,
+        ),
+    ],
+)
+def test_each_kind_of_personal_information_is_replaced_by_its_kind(
+    text: str, secret: str, kind: K
+) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted
+    assert f"[{kind.value}]" in redacted
+    assert kind in {s.kind for s in spans}
+
+
+def test_spans_are_offsets_in_the_original_text() -> None:
+    text = "Email bo@example.org or call 555-201-3344."
+    _, spans = redact(text)
+    assert [(s.kind, text[s.start : s.end]) for s in spans] == [
+        (K.EMAIL, "bo@example.org"),
+        (K.PHONE, "555-201-3344"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "metformin 500 mg twice a day",
+        "BP 140/90 and pulse 88",
+        "A1c 7.2% and LDL 3.1 mmol/L",
+        "the code was E11.9",
+        "I'm 45 and take my pills at 08:30",
+        "I have Crohn's, my dad has Parkinson's and my aunt Hashimoto's",
+        "Addison's, Graves' disease and Bell's palsy",
+        "my mum has Alzheimer's and takes Tylenol",
+        "appointment on 12/03/2025 at 9:30",
+        "https://www.nhs.uk/conditions/stroke/",
+        "I walked 10 min to the shop",
+    ],
+)
+def test_medical_numbers_dates_and_eponyms_are_kept(text: str) -> None:
+    assert redact(text) == (text, ())
+
+
+def test_a_ten_digit_number_is_an_nhs_number_only_when_its_checksum_holds() -> None:
+    assert nhs_checksum_ok("9434765919")
+    assert not nhs_checksum_ok("9434765918")
+    redacted, _ = redact("NHS number 943 476 5918")
+    assert "[NHS_NUMBER]" not in redacted
+
+
+def test_the_same_phone_pattern_without_context_is_kept_when_bare_digits() -> None:
+    assert redact("my step count was 1234567890 this month")[1] == ()
+
+
+def test_scan_reports_the_kinds_in_order_of_first_appearance() -> None:
+    result = scan("I'm Tom Ward, tom@example.com, call 555-301-4455, or tom.w@example.com")
+    assert result.phi == [K.PERSON, K.EMAIL, K.PHONE]
+    assert result.crisis is None
+    assert "Tom Ward" not in result.redacted
+
+
+def test_scan_finds_a_crisis_and_redacts_in_one_pass() -> None:
+    result = scan("My name is Ivy Chen and I want to kill myself")
+    assert result.crisis is not None
+    assert result.redacted == "My name is [PERSON] and I want to kill myself"
