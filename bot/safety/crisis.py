@@ -75,7 +75,10 @@ PILLS = (
     r"(?:pills?|pils|tablets?|tabs|meds|medications?|medicine|capsules?|sleeping pills|"
     r"painkillers?|pain killers|tylenol|paracetamol|acetaminophen|advil|ibuprofen|aspirin|"
     r"xanax|valium|ambien|oxy\w*|percocet|vicodin|insulin|lithium|prozac|zoloft|sertraline|"
-    r"antidepressants?|benzos?|opioids?|fentanyl|heroin|metformin|iron pills|vitamins)"
+    r"antidepressants?|benzos?|opioids?|fentanyl|heroin|metformin|iron pills|vitamins|"
+    r"iron tablets|molly|mdma|ecstasy|ketamine|coke|cocaine|meth|edibles|gummies|morphine|"
+    r"methadone|tramadol|codeine|klonopin|ativan|adderall|seroquel|amitriptyline|"
+    r"diazepam|lorazepam|clonazepam|gabapentin|pregabalin|ecstasy pills|sleep aids?)"
 )
 MANY = (
     r"(?:(?:way |far |so )?too (?:many|much)(?: of)?|so many|a lot of|"
@@ -90,7 +93,10 @@ POISON = (
     r"batter(?:y|ies)|lighter fluid|gasoline|petrol|paint thinner|window cleaner|"
     r"cleaning (?:fluid|product|spray)|mushrooms? (?:from|in) the (?:yard|garden|woods)|"
     r"(?:wild|poisonous) (?:mushrooms?|berries)|poison|toilet cleaner|oven cleaner|"
-    r"mouthwash|nail polish remover|vape (?:juice|liquid)|e-?liquid|nicotine (?:juice|liquid))"
+    r"mouthwash|nail polish remover|vape (?:juice|liquid)|e-?liquid|nicotine (?:juice|liquid)|"
+    r"lamp oil|kerosene|paraffin|essential oils?|(?:\w+ )?oil|(?:\w+ )?cleaner|chemicals?|"
+    r"solvent|(?:\w+ )?fluid|polish|magnets?|cigarettes?|a cigarette|superglue|glue|"
+    r"dishwasher (?:tablet|pod)s?|hand saniti[sz]er|rubbing alcohol|windshield washer)"
 )
 CHILD = (
     r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid)|little one|"
@@ -198,6 +204,31 @@ RULES: tuple[Rule, ...] = (
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
     _r(
         C.SUICIDE_SELF_HARM,
+        r"\b(?:end|ending) (?:it all|my life|everything)\b|\bstockpil\w* (?:my |all my |)"
+        r"(?:pills|meds|tablets|medication|sleeping pills)\b|\b(?:so i can|to) (?:finally )?"
+        r"end (?:it|things)\b(?! (?:with|between|off))",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:won'?t|will not|n'?t (?:think|expect) i'?ll|not going to) be (?:around|here|"
+        r"alive) (?:much longer|for long|any ?more|tomorrow|next week|by morning)\b|"
+        r"\bmade (?:my )?peace with (?:dying|it all|everyone)\b|\bmade my peace\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:wants?|wanna|wanted|ready|need) (?:to )?(?:dye|dy|dei|ded)\b(?! (?:my|her|his|"
+        r"it|the|hair))|\b(?:standing|sitting|up) on (?:the|a|this) (?:roof|ledge|bridge|edge|"
+        r"railing)\b.{0,40}\b(?:jump\w*|end|die|goodbye|fall)\b|\bthinking (?:about|of) "
+        r"(?:jumping|hanging myself|overdosing|ending it|cutting|slitting)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:pain|it|everything|all) to (?:stop|end) (?:forever|for good|permanently)\b|"
+        r"\bwhat'?s the point (?:any ?more|of (?:living|life|going on|anything|being alive|"
+        r"trying))\b|\b(?:i'?m|im|i am|i feel like) (?:just )?(?:a|such a) burden\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
         r"\b(?:feel like|thinking of|thinking about|want to|wanna|going to|gonna|ready to|"
         r"about to|plan to|decided to|might|i'?ll|i will|i should) (?:just )?(?:ending|end) "
         r"(?:it|things|my life|everything|it all)\b",
@@ -260,8 +291,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.OVERDOSE_POISONING,
         rf"\b{CHILD}\b.{{0,40}}\b(?:got into|ate|swallowed|"
-        rf"chewed|drank|chewed on) (?:my|the|his|her|some|a|our|grandma'?s|grandpa'?s)?"
-        rf"(?: [\w']+){{0,2}} (?:{PILLS}|{POISON}|bottle of \w+)",
+        rf"chewed|drank|chewed on) (?:(?:my|the|his|her|some|a|our|grandma'?s|grandpa'?s) )?"
+        rf"(?:[\w']+ ){{0,3}}(?:{PILLS}|{POISON}|bottle of \w+)",
     ),
     _r(
         C.OVERDOSE_POISONING,
@@ -285,6 +316,12 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:heroin|fentanyl|opioids?|drugs|xanax|meth|cocaine|oxy\w*|methadone|ghb|benzos?)"
         r"\b.{0,40}\b(?:unconscious|unresponsive|won'?t wake up|can'?t wake (?:him|her|them)|"
         r"not breathing|turning blue|blue lips)\b",
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        r"\b(?:took|taken|had|given|gave|injected)\b(?: [\w']+){0,2} (?:double|triple|twice|"
+        r"3x|2x)\b(?: [\w']+){0,3} (?:dose|doses|shots?|amount|the prescribed)\b",
+        1,
     ),
     _r(
         C.OVERDOSE_POISONING,
@@ -332,12 +369,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.CARDIAC,
-        r"\b(?:tight|tightness in (?:the |my |his |her )?|heavy|crushing|squeezing) chest\b",
+        r"\b(?:tight|tightness in (?:the |my |his |her )?|heavy|crushing|squeezing) chest\b|"
+        r"\bchest (?:is |feels )(?:so |really |very |super )?(?:tight|heavy|painful)\b",
         1,
     ),
     _r(
         C.CARDIAC,
-        r"\bclutch\w* (?:at )?(?:my|his|her|their) (?:chest|heart)\b|\b(?:chest|heart) "
+        r"\b(?:clutch\w*|grabb\w*|grabs|holding|clasping) (?:at )?(?:my|his|her|their) "
+        r"(?:chest|heart)\b|\b(?:sitting|standing|sat) on (?:my|his|her|their) chest\b|"
+        r"\b(?:chest|heart) "
         r"(?:feels|is|feel) (?:like (?:it'?s|its) )?(?:being )?(?:crushed|squeezed|in a vice)\b",
     ),
     _r(
@@ -417,6 +457,18 @@ RULES: tuple[Rule, ...] = (
     _r(C.STROKE, r"\bthunderclap headache\b"),
     _r(
         C.STROKE,
+        r"\b(?:can'?t|cannot|unable to|couldn'?t) (?:move|feel|lift|use|raise) (?:my|his|her|"
+        r"their|the) (?:left|right) (?:side|arm|leg|hand)\b",
+    ),
+    _r(
+        C.STROKE,
+        r"\b(?:face|arm|leg|cheek|lip)s? (?:feels |is |went |has gone |going |feel )(?:all )?"
+        r"(?:numb|weak|heavy|dead|tingly)\b|\bsudden(?:ly)? (?:confus\w*|trouble (?:speaking|"
+        r"seeing|walking|talking|understanding)|can'?t (?:understand|speak|talk|see))\b",
+        1,
+    ),
+    _r(
+        C.STROKE,
         r"\b(?:face|smile|mouth)\b(?: [\w']+){0,1} (?:looks?|is|went|gone) (?:all )?(?:weird|"
         r"strange|funny|wrong|different|twisted|slanted)\b",
         1,
@@ -465,6 +517,13 @@ RULES: tuple[Rule, ...] = (
     _r(C.BREATHING, r"\bturning (?:blue|purple)\b"),
     _r(
         C.BREATHING,
+        r"\bgasping\b(?! (?:in|at|with) (?:shock|surprise|horror|delight))|\b(?:can|could) "
+        r"(?:hardly|barely|scarcely|not really) breath\w*|\bbreathing (?:is )?(?:getting|got|"
+        r"gotten) (?:worse|harder|really bad|bad)\b",
+        1,
+    ),
+    _r(
+        C.BREATHING,
         r"\b(?:he|she|they|baby|toddler|lips|face|son|daughter|kid|child)(?:'s|s| is| are)? "
         r"(?:looks?|looking|turning|going|gone|went) (?:blue|purple|grey|gray)\b",
         1,
@@ -510,7 +569,7 @@ RULES: tuple[Rule, ...] = (
     # --- severe bleeding ------------------------------------------------------------------------
     _r(
         C.SEVERE_BLEEDING,
-        r"\b(?:bleeding|bleedin|bleding|blood|bleeds?)\b(?: \w+){0,5} "
+        r"\b(?:bleeding|bleedin|bleding|blood|bleeds?|nose ?bleeds?)\b(?: \w+){0,6} "
         r"(?:won'?t|will not|wont|doesn'?t|does not|isn'?t going to|can'?t|cannot|not) "
         r"(?:stop|stopping|slow)\w*",
     ),
@@ -590,7 +649,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.ANAPHYLAXIS,
         r"\b(?:throat|airway|windpipe)\b(?: \w+){0,3} (?:is |are |feels? "
-        r"(?:like it'?s )?|keeps |started |starting |getting )?(?:closing|closed|swell\w*|"
+        r"(?:like it'?s )?|keeps |started |starting |getting )?(?:closing|closin|closed|swell\w*|"
         r"swollen|tight\w*|closing up|shutting|narrowing)\b",
     ),
     _r(
@@ -638,7 +697,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.VIOLENCE_ABUSE,
-        r"\b(?:threaten\w*|going|gonna|trying|tried|said (?:he|she)'?d?|"
+        r"\b(?:(?:he|she|they)(?:'ll| will|'d| would| is going to|'s going to| is gonna| gonna)"
+        r"|threaten\w*|going|gonna|trying|tried|said (?:he|she)'?d?|"
         r"says (?:he|she)'?ll|swore|will|wants) (?:to )?(?:kill|hurt|beat|stab|shoot|strangle)"
         r" (?:me|us|my|the kids|our)\b",
     ),
@@ -653,6 +713,13 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:i'?m|i am|im|we'?re|we are|i feel|i do ?n'?t feel|i dont feel|we do ?n'?t feel) "
         r"(?:not )?safe (?:at home|in my (?:home|house|flat)|with (?:him|her|them|my \w+)|"
         r"(?:here|there) anymore|around (?:him|her))\b",
+    ),
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\b(?:abusing|molesting|assaulting|raping|beating|strangling|choking|hitting|"
+        r"hurting|touching) (?:me|us|my (?:kids|children|son|daughter|mom|mum|sister|brother))\b"
+        r"|\bthrew (?:a |the |his |her )?\w+ at (?:me|us)\b|\bbeing (?:hurt|hit|beaten|"
+        r"threatened|abused)\b",
     ),
     _r(
         C.VIOLENCE_ABUSE,
@@ -756,6 +823,7 @@ _IDIOMS = re.compile(
     r"|\bscared (?:me )?to death\b|\bbored to death\b|\bworried (?:myself )?sick\b"
     r"|\b(?:so funny|hilarious|laugh\w*|giggl\w*)\b.{0,40}\b(?:can'?t|couldn'?t|could not) "
     r"breathe?\b|\b(?:can'?t|couldn'?t) breathe?\b.{0,30}\b(?:laugh\w*|so funny|hilarious)\b"
+    r"|\bchok\w* (?:back|up)\b"
     r"|\bchok\w*\b.{0,40}\b(?:test|exam|interview|game|match|final|presentation|speech|"
     r"audition|penalty|pressure|recital)\b"
     r"|\b(?:accidentally|by accident|by mistake) (?:cut|burn\w*|hurt|stabbed) myself\b"
@@ -803,7 +871,8 @@ _INFO_CUE = re.compile(
     r"risk (?:of|factors?)|difference between|why (?:do|does|is|are)|does \w+ cause|"
     r"statistics|rates? of|definition|meaning of|explain|learn about|tell me about|"
     r"first aid|who (?:should|can)|when should|which|(?:need to|should i|when to) see a doctor|"
-    r"prevent\w*|avoid|treat\w*|diagnos\w*|tests? for)\b"
+    r"prevent\w*|avoid|treat\w*|diagnos\w*|tests? for|when (?:do|should|would|can) (?:i|you|we)|"
+    r"how \w+ (?:would|does|do|is|can|will))\b"
 )
 _PRESENT = re.compile(
     r"\b(?:right now|rn|just now|currently|at the moment|at this moment|as we speak|"
@@ -845,6 +914,13 @@ _DISTANT_PAST = re.compile(
     r"ago|last year|in (?:19|20)\d\d|as a (?:child|kid|baby|teen\w*))\b"
 )
 _REVIVED = re.compile(r"\b(?:again|right now|rn|now|just now|tonight|today|currently)\b")
+_FICTION = re.compile(
+    r"\b(?:(?:story|novel|book|screenplay|script|fanfic|fan fiction|poem|game|scene) "
+    r"(?:i'?m|i am|we'?re) (?:writing|making)|my (?:character|protagonist|novel|story|"
+    r"screenplay)|a character|in (?:my|a|the) (?:story|novel|book|film|movie|show|game|"
+    r"series|episode))\b"
+)
+_IF_QUESTION = re.compile(r"^\s*(?:if|what if|in case|suppose|supposing|hypothetically)\b")
 _STRONG_PAST = re.compile(
     r"\b(?:since|after|following) (?:my|his|her|their|your|a) "
     r"(?:\w+ )?(?:heart attack|stroke|attempt|"
@@ -892,7 +968,9 @@ _CHRONIC = re.compile(
     r"mild|slight(?:ly)?|a little|a bit|tiny|small|minor|normal for me|chronic|"
     r"costochondritis|usually|always|all my life|since (?:i was|childhood|birth)|"
     r"allergies|hay ?fever|seasonal|stuffy|blocked nose|runny nose|cold|"
-    r"at night when i lie|strep|tonsil\w*|sore throat|glands|the flu)\b"
+    r"at night when i lie|strep|tonsil\w*|sore throat|glands|the flu|dentist|"
+    r"ana?esthetic|novocaine|filling|when (?:i'?m|i am|i get|i feel) (?:anxious|stressed|"
+    r"nervous|cold)|anxiety|is (?:that|this|it) normal)\b"
 )
 _LONG_STANDING = re.compile(
     r"\b(?:for (?:the )?(?:last |past )?(?:\d+|few|several|many|a few|couple of|two|three|six) "
@@ -943,8 +1021,18 @@ def _in_conditional(before: str) -> bool:
     return _CLAUSE_BREAK.search(before, found[-1].end()) is None
 
 
-def _is_information_question(sentence: str) -> bool:
+_FIRST_PERSON = re.compile(
+    r"\b(?:i'?m|im|i am|i feel|i'?ve been|ive been|i have been|i keep|i want|i wanna|i think "
+    r"about|i can'?t|my (?:\w+ )?(?:thoughts|urges|feelings|life)|(?:kill|hurt|harm\w*) myself)\b"
+)
+# Asking about one's own suicidal thoughts or safety is never "just information".
+_PERSONAL_CATEGORIES = frozenset({C.SUICIDE_SELF_HARM, C.VIOLENCE_ABUSE})
+
+
+def _is_information_question(sentence: str, category: CrisisCategory) -> bool:
     stripped = sentence.strip()
+    if category in _PERSONAL_CATEGORIES and _FIRST_PERSON.search(stripped):
+        return False
     asks = stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
     if not asks or _PRESENT.search(stripped):
         return False
@@ -961,12 +1049,16 @@ def _guarded(text: str, rule: Rule, match: re.Match[str]) -> bool:
             return True
     if _LAUGH.search(sentence) and _HYPERBOLE.search(sentence):
         return True
+    if _FICTION.search(text):
+        return True
+    if _IF_QUESTION.match(sentence) and sentence.rstrip().endswith("?"):
+        return True
     before = _clause_before(sentence, rel_start)
     if _NEGATION.search(before[-40:]):
         return True
     if _in_conditional(sentence[:rel_start]):
         return True
-    if _is_information_question(sentence):
+    if _is_information_question(sentence, rule.category):
         return True
     inside = match.group()
     if rule.category is C.VIOLENCE_ABUSE and _NEG_INSIDE.search(inside) and "safe" not in inside:

@@ -125,7 +125,7 @@ _PHONE = re.compile(
     r"|(?:1[\s.-])?\d{3}[.-]\d{3}[.-]\d{4}"  # 555-123-4567, 555.123.4567
     r"|\d{3}\s\d{3}\s\d{4}"  # 555 123 4567
     r"|0\d{2,4}\s?\d{3,4}\s?\d{3,4}"  # UK 020 7946 0958, 07700 900123, 01632960001
-    r"|\(0\d{2,4}\)\s?\d{3,4}\s?\d{3,4}"  # UK (020) 7946 0000
+    r"|\(0?\d{1,4}\)\s?\d{3,4}[\s.-]?\d{3,4}"  # UK (020) 7946 0000, AU (03) 9123 4567
     r"|\d{10}"  # 5551234567
     r")(?:\s?(?:ext\.?|x|extension)\s?\d{1,5})?(?![\w/])",
     re.IGNORECASE,
@@ -153,7 +153,7 @@ def _phones(text: str) -> Iterator[Span]:
 
 # --- medical record and insurance numbers -------------------------------------------------------
 
-_ID_VALUE = r"([A-Z0-9][A-Z0-9-]{3,20}[0-9][A-Z0-9]*|[0-9]{5,20})"
+_ID_VALUE = r"([A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*|[0-9]{5,20})"
 # Up to four short words between a label and its value ("the MRN on my wristband was 123").
 _FILLER = r"(?:\s+(?:[a-z']{1,12}\s+){0,4}?(?:is|was|reads|says|:)?)?"
 _MRN = re.compile(
@@ -168,7 +168,7 @@ _MRN = re.compile(
 _INSURANCE = re.compile(
     r"\b(?:member|insurance|policy|subscriber|group|medicare|medicaid|beneficiary|plan|"
     r"health ?plan|insurer|coverage|bcbs|aetna|cigna|humana|kaiser|united ?healthcare|"
-    r"blue cross(?: blue shield)?|anthem|tricare|ehic|ghic)\s*(?:member |policy |"
+    r"blue cross(?: blue shield)?|anthem|tricare|ehic|ghic)[\s,:]*(?:member |policy |"
     r"insurance |subscriber |card )?(?:id|number|no\.?|#|num|card(?: number| no\.?)?)"
     r"(?:\s*(?:is|was|:|=|#|-))?" + _FILLER + r"\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
@@ -279,6 +279,11 @@ _INTRO_NAME = re.compile(
     rf"[Ii]'m|[Ii]m|I am|[Hh]ere'?s|[Ss]igned|[Ff]rom|[Nn]amed|[Cc]alled|[Ii]'m called|"
     rf"[Ii]t'?s me,?)\s+({_FULL_NAME})"
 )
+# After "my name is" even a lower-case name is a name ("my name is mohammed ali").
+_LOWER_INTRO = re.compile(
+    r"\b(?:my name(?:'s| is)|call me|i'?m called|name:)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)"
+)
+_NOT_LOWER_NAMES = frozenset(_WORDS["not_lower_names"].split())
 _RELATION_NAME = re.compile(
     rf"\b(?:my|our|My|Our)\s+(?:\w+\s+)?(?:son|daughter|husband|wife|partner|mom|mum|mother|"
     rf"dad|father|brother|sister|friend|boyfriend|girlfriend|grandma|grandmother|grandpa|"
@@ -353,6 +358,13 @@ def _persons(text: str) -> Iterator[Span]:
         }
         if strong or known or several:
             yield Span(K.PERSON, *trimmed)
+    for m in _LOWER_INTRO.finditer(text):
+        words = m.group(1).split()
+        while words and words[-1] in _NOT_LOWER_NAMES:
+            words.pop()
+        if words and words[0] not in _NOT_LOWER_NAMES:
+            start = m.start(1)
+            yield Span(K.PERSON, start, start + len(" ".join(words)))
     for m in _RELATION_NAME.finditer(text):
         trimmed = _trim_name(text, m.start(1), m.end(1))
         if trimmed and _name_ok(m.group(1)):
