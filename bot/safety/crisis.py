@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -462,7 +463,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.STROKE,
-        r"\b(?:face|arm|leg|cheek|lip)s? (?:feels |is |went |has gone |going |feel )(?:all )?"
+        r"\b(?:face|arm|leg|cheek)s? (?:feels |is |went |has gone |going |feel )(?:all )?"
         r"(?:numb|weak|heavy|dead|tingly)\b|\bsudden(?:ly)? (?:confus\w*|trouble (?:speaking|"
         r"seeing|walking|talking|understanding)|can'?t (?:understand|speak|talk|see))\b",
         1,
@@ -998,14 +999,6 @@ def _compiled() -> tuple[tuple[Rule, re.Pattern[str]], ...]:
     return tuple((rule, re.compile(rule.pattern)) for rule in RULES)
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The sentence around a match, between sentence ends or newlines."""
-    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
-    right_candidates = [i for c in ".!?\n" if (i := text.find(c, end)) != -1]
-    right = min(right_candidates) + 1 if right_candidates else len(text)
-    return left, right
-
-
 def _clause_before(sentence: str, offset: int) -> str:
     """The part of the sentence's clause that comes before a trigger."""
     before = sentence[:offset]
@@ -1039,59 +1032,93 @@ def _is_information_question(sentence: str, category: CrisisCategory) -> bool:
     return bool(_INFO_CUE.search(stripped)) or not _PERSONAL.search(stripped)
 
 
-def _guarded(text: str, rule: Rule, match: re.Match[str]) -> bool:
+class _Sentence:
+    """Guard facts about one sentence, computed once however many triggers it holds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.idioms = [(m.start(), m.end()) for m in _IDIOMS.finditer(text)]
+        self.hyperbole = bool(_LAUGH.search(text) and _HYPERBOLE.search(text))
+        self.if_question = bool(_IF_QUESTION.match(text)) and text.rstrip().endswith("?")
+        self.strong_past = bool(_STRONG_PAST.search(text))
+        self.ongoing = bool(_RECENT.search(text))
+        self.recent = self.ongoing or bool(_RECENT_TIME.search(text))
+        self.distant_past = bool(_DISTANT_PAST.search(text)) and not (
+            _REVIVED.search(text) or _RECENT_TIME.search(text)
+        )
+        self.history = bool(_HISTORY.search(text)) and not self.recent
+        self.past = bool(_PAST.search(text)) and not self.recent
+        self.chronic = bool(_CHRONIC.search(text)) and not self.recent
+        self._info: dict[bool, bool] = {}
+
+    def information(self, category: CrisisCategory) -> bool:
+        personal = category in _PERSONAL_CATEGORIES
+        if personal not in self._info:
+            self._info[personal] = _is_information_question(self.text, category)
+        return self._info[personal]
+
+
+class _Message:
+    """A normalised message, its sentences, and the guard facts that concern all of it."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.ends = [m.end() for m in re.finditer(r"[.!?\n]", text)]
+        self.fiction = bool(_FICTION.search(text))
+        ongoing = bool(_RECENT.search(text))
+        self.long_standing = bool(_LONG_STANDING.search(text)) and not ongoing
+        self.resolved = bool(_RESOLVED.search(text)) and not ongoing
+        self._sentences: dict[int, tuple[int, _Sentence]] = {}
+
+    def sentence(self, start: int, end: int) -> tuple[int, _Sentence]:
+        """The sentence holding a match (from the sentence end before it to the one after)."""
+        left_index = bisect_right(self.ends, start)
+        left = self.ends[left_index - 1] if left_index else 0
+        right_index = bisect_left(self.ends, end)
+        right = self.ends[right_index] if right_index < len(self.ends) else len(self.text)
+        key = left * 1_000_003 + right
+        if key not in self._sentences:
+            self._sentences[key] = (left, _Sentence(self.text[left:right]))
+        return self._sentences[key]
+
+
+def _guarded(message: _Message, rule: Rule, match: re.Match[str]) -> bool:
     """True when a guard says this trigger is not a crisis."""
-    s_start, s_end = _sentence_bounds(text, match.start(), match.end())
-    sentence = text[s_start:s_end]
-    rel_start, rel_end = match.start() - s_start, match.end() - s_start
-    for idiom in _IDIOMS.finditer(sentence):
-        if idiom.start() < rel_end and rel_start < idiom.end():
-            return True
-    if _LAUGH.search(sentence) and _HYPERBOLE.search(sentence):
+    if message.fiction:
         return True
-    if _FICTION.search(text):
+    offset, facts = message.sentence(match.start(), match.end())
+    sentence = facts.text
+    rel_start, rel_end = match.start() - offset, match.end() - offset
+    if any(start < rel_end and rel_start < end for start, end in facts.idioms):
         return True
-    if _IF_QUESTION.match(sentence) and sentence.rstrip().endswith("?"):
+    if facts.hyperbole or facts.if_question or facts.strong_past:
         return True
     before = _clause_before(sentence, rel_start)
     if _NEGATION.search(before[-40:]):
         return True
     if _in_conditional(sentence[:rel_start]):
         return True
-    if _is_information_question(sentence, rule.category):
+    if facts.information(rule.category):
         return True
     inside = match.group()
     if rule.category is C.VIOLENCE_ABUSE and _NEG_INSIDE.search(inside) and "safe" not in inside:
         return True
-    if _STRONG_PAST.search(sentence):
+    medical = rule.category in _MEDICAL
+    if medical and (facts.distant_past or message.long_standing):
         return True
-    if (
-        rule.category in _MEDICAL
-        and _DISTANT_PAST.search(sentence)
-        and not _REVIVED.search(sentence)
-        and not _RECENT_TIME.search(sentence)
-    ):
+    if facts.history or facts.past or message.resolved:
         return True
-    if rule.category in _MEDICAL and _LONG_STANDING.search(text) and not _RECENT.search(text):
-        return True
-    ongoing = _RECENT.search(sentence)
-    recent = ongoing or _RECENT_TIME.search(sentence)
-    if _HISTORY.search(sentence) and not recent:
-        return True
-    if _PAST.search(sentence) and not recent:
-        return True
-    if _RESOLVED.search(text) and not _RECENT.search(text):
-        return True
-    return rule.weight < 2 and bool(_CHRONIC.search(sentence)) and not recent  # noqa: PLR2004
+    return rule.weight < 2 and facts.chronic  # noqa: PLR2004
 
 
 def hits(text: str) -> list[Hit]:
     """Every trigger in `text` that survives the guards (for the benchmark and debugging)."""
     norm = normalise(text)
+    message = _Message(norm)
     found: list[Hit] = []
     for rule, pattern in _compiled():
         for match in pattern.finditer(norm):
-            if not _guarded(norm, rule, match):
+            if not _guarded(message, rule, match):
                 category = rule.category
                 # "I'm going to take all my pills" is a plan, not (yet) an overdose.
                 if category is C.OVERDOSE_POISONING and _INTENT_BEFORE.search(
