@@ -6,6 +6,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,8 +26,9 @@ def _key(text: str) -> bytes:
 class CachedEmbedder:
     """Wraps an Embedder; vectors already computed for the same model are read from disk.
 
-    Each save appends a shard (`<model>-<n>.npz`: keys and float32 vectors); shards are compacted
-    into one when there are many. A damaged shard is skipped with a warning (it is only a cache).
+    Each save adds a shard (`<model>-<time>-<pid>.npz`: keys and float32 vectors); shards are
+    compacted into one when there are many. A damaged shard is skipped with a warning (it is only
+    a cache).
     """
 
     def __init__(self, embedder: Embedder, cache_dir: Path) -> None:
@@ -36,7 +38,7 @@ class CachedEmbedder:
         self._prefix = f"{model}-"
         self._vectors: dict[bytes, Vectors] = {}
         self._pending: dict[bytes, Vectors] = {}
-        self._shards = 0
+        self._files: set[Path] = set()
         self._load()
 
     @property
@@ -79,10 +81,10 @@ class CachedEmbedder:
             return
         try:
             self._dir.mkdir(parents=True, exist_ok=True)
-            if self._shards >= MAX_SHARDS:
-                self._write(self._vectors, compact=True)
+            if len(self._shard_files()) >= MAX_SHARDS:
+                self._compact()
             else:
-                self._write(self._pending, compact=False)
+                self._files.add(self._write(self._pending))
         except OSError as exc:
             log.warning("cannot write the embedding cache in %s: %s", self._dir, exc)
             return
@@ -94,8 +96,7 @@ class CachedEmbedder:
         return sorted(self._dir.glob(f"{self._prefix}*.npz"))
 
     def _load(self) -> None:
-        files = self._shard_files()
-        for file in files:
+        for file in self._shard_files():
             try:
                 with np.load(file) as data:
                     keys, vectors = data["keys"], data["vectors"]
@@ -106,26 +107,25 @@ class CachedEmbedder:
                 continue
             for key, vector in zip(keys, vectors, strict=True):
                 self._vectors[bytes(key)] = vector
-        self._shards = len(files)
+            self._files.add(file)
         if self._vectors:
             log.info("read %s cached embeddings from %s", len(self._vectors), self._dir)
 
-    def _write(self, vectors: dict[bytes, Vectors], *, compact: bool) -> None:
+    def _compact(self) -> None:
+        # Only files this process has read or written are replaced: a shard another process wrote
+        # meanwhile survives (its vectors are not in memory here).
+        merged = self._write(self._vectors)
+        for file in self._files:
+            file.unlink(missing_ok=True)
+        self._files = {merged}
+
+    def _write(self, vectors: dict[bytes, Vectors]) -> Path:
         keys = np.array(list(vectors), dtype="S16")
         matrix = np.stack(list(vectors.values())).astype(np.float32)
-        old = self._shard_files() if compact else []
-        index = 0 if compact else self._next_index()
-        target = self._dir / f"{self._prefix}{index:06d}.npz"
+        # Unique names: processes sharing the folder never overwrite each other's shards.
+        target = self._dir / f"{self._prefix}{time.time_ns():020d}-{os.getpid()}.npz"
         handle, temporary = tempfile.mkstemp(dir=self._dir, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             np.savez(stream, keys=keys, vectors=matrix)
-        for file in old:
-            file.unlink(missing_ok=True)
-        os.replace(temporary, target)  # atomic: readers see the old file or the new one
-        self._shards = 1 if compact else self._shards + 1
-
-    def _next_index(self) -> int:
-        files = self._shard_files()
-        if not files:
-            return 0
-        return int(files[-1].stem.removeprefix(self._prefix)) + 1
+        os.replace(temporary, target)  # atomic: readers never see a half-written shard
+        return target

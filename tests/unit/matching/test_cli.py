@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -21,10 +22,16 @@ CSV = (
 )
 
 
+@pytest.fixture(scope="module")
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedding cache for the module: the same KBs are not encoded twice."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model: MiniLMEmbedder) -> None:
+def _isolated(monkeypatch: pytest.MonkeyPatch, cache_dir: Path, model: MiniLMEmbedder) -> None:
     # `model` loads the sentence model once per session before the CLI asks for it.
-    monkeypatch.setenv("CARELINE_MATCHING__CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CARELINE_MATCHING__CACHE_DIR", str(cache_dir))
     monkeypatch.chdir(ROOT)
 
 
@@ -124,11 +131,13 @@ def test_a_missing_kb_path_is_a_clear_error(
 
 
 def test_a_knowledge_folder_is_matched_with_its_synonyms(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    code, lines, err = run(
-        monkeypatch, capsys, ROOT / "knowledge", "what helps with hay fever\n", "--explain"
-    )
+    folder = tmp_path / "knowledge"
+    folder.mkdir()
+    for name in ("allergies.yaml", "synonyms.yaml"):  # a small real folder keeps the test fast
+        shutil.copy(ROOT / "knowledge" / name, folder / name)
+    code, lines, err = run(monkeypatch, capsys, folder, "what helps with hay fever\n", "--explain")
     assert code == 0
     assert lines[0]["matches"][0]["id"] == "hay-fever"  # type: ignore[index]
     assert "entries from" in err

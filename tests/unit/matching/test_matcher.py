@@ -207,3 +207,28 @@ def test_questions_are_not_written_to_the_embedding_cache(
     cached = len(cache)
     matcher.match("a question nobody asked before")
     assert len(cache) == cached
+
+
+def test_processes_sharing_a_cache_folder_keep_each_others_vectors(
+    model: MiniLMEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("bot.matching.cache.MAX_SHARDS", 2)
+    first, second = CachedEmbedder(model, tmp_path), CachedEmbedder(model, tmp_path)
+    for index, cache in enumerate([first, second, first, second, first]):
+        cache.encode([f"question {index}"])
+        cache.flush()  # `first` compacts past two shards while `second` keeps writing
+    recording = RecordingEmbedder(model)
+    CachedEmbedder(recording, tmp_path).encode([f"question {index}" for index in range(5)])
+    assert recording.calls == []
+
+
+def test_a_damaged_cache_file_is_skipped(model: MiniLMEmbedder, tmp_path: Path) -> None:
+    cache = CachedEmbedder(model, tmp_path)
+    cache.encode(["kept"])
+    cache.flush()
+    folder = tmp_path / "embeddings"
+    prefix = next(folder.glob("*.npz")).name.split("-")[0]
+    (folder / f"{prefix}-damaged.npz").write_bytes(b"not a zip file")
+    recording = RecordingEmbedder(model)
+    CachedEmbedder(recording, tmp_path).encode(["kept"])
+    assert recording.calls == []
