@@ -97,7 +97,8 @@ POISON = (
     r"mouthwash|nail polish remover|vape (?:juice|liquid)|e-?liquid|nicotine (?:juice|liquid)|"
     r"lamp oil|kerosene|paraffin|essential oils?|(?:\w+ )?oil|(?:\w+ )?cleaner|chemicals?|"
     r"solvent|(?:\w+ )?fluid|polish|magnets?|cigarettes?|a cigarette|superglue|glue|"
-    r"dishwasher (?:tablet|pod)s?|hand saniti[sz]er|rubbing alcohol|windshield washer)"
+    r"dishwasher (?:tablet|pod)s?|hand saniti[sz]er|rubbing alcohol|windshield washer|"
+    r"(?:\w+ )?liquid|(?:\w+ )?soap|(?:\w+ )?detergent)"
 )
 CHILD = (
     r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid)|little one|"
@@ -203,6 +204,25 @@ RULES: tuple[Rule, ...] = (
         1,
     ),
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:everyone|everybody|they|my (?:family|kids|husband|wife|parents|friends)|people|"
+        r"the world)(?: [\w']+){0,3} (?:be |are |would be |'d be )?(?:better|happier|easier)"
+        r"(?: off)?(?: [\w']+){0,2} (?:without me|if i (?:just )?(?:was|were|wasn'?t|weren'?t|"
+        r"died|disappeared)\b)|\bif i (?:just )?(?:wasn'?t|weren'?t|was not|were not) "
+        r"(?:here|around|alive)\b|\b(?:do ?n'?t|can'?t|cannot) see (?:the|any) point (?:of|in) "
+        r"(?:anything|living|life|going on|being alive|carrying on)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\bwon'?t (?:be )?need(?:ing)? (?:my |a |the |any )?(?:prescription|meds|medication|"
+        r"pills|refills?)(?: refill\w*)? (?:any ?more|again|after (?:tonight|this))?\b"
+        r"|\b(?:end|ending|take|taking) (?:my|me) (?:own )?(?:lyfe|lif|liffe)\b"
+        r"|\b(?:bought|buying|got|getting|have) (?:a |the |some )?(?:rope|noose|charcoal)\b"
+        r"(?! (?:for|to) (?:climbing|the (?:bbq|grill|barbecue)|camping|the boat))",
+        1,
+    ),
+    _r(C.SUICIDE_SELF_HARM, rf"\b{CANT} go on\b(?! (?:with|holiday|vacation|the trip))", 1),
     _r(
         C.SUICIDE_SELF_HARM,
         r"\b(?:end|ending) (?:it all|my life|everything)\b|\bstockpil\w* (?:my |all my |)"
@@ -326,6 +346,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
+        r"\b(?:dog|cat|puppy|kitten|pup)\b.{0,30}\b(?:ate|eaten|got into|chewed|swallowed|"
+        r"licked)\b.{0,30}\b(?:chocolate|grapes|raisins|xylitol|rat poison|antifreeze|lil(?:y|ies)|"
+        r"onions?|ibuprofen|paracetamol|pills|tablets|meds|gum)\b",
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
         r"\b(?:carbon monoxide|co) (?:alarm|detector)\b.{0,60}\b(?:dizzy|"
         r"headache|sick|nause\w*|vomit\w*|passed out|confused|sleepy)\b",
     ),
@@ -354,7 +380,8 @@ RULES: tuple[Rule, ...] = (
     # --- cardiac -----------------------------------------------------------------------------
     _r(
         C.CARDIAC,
-        r"\b(?:chest|chset|chets) ?(?:pain|pains|pian|pane|hurts?|is on fire|on fire|"
+        r"\b(?:chest|chset|chets) ?(?:(?:really|so|very|badly|still) )?(?:pain|pains|pian|pane|"
+        r"hurts?|is on fire|on fire|"
         r"hurting|is hurting|pressure|"
         r"tightness|is tight|feels? (?:tight|heavy|crushed|like)|discomfort|is killing|"
         r"is burning|squeezing|ache|aches|aching)\b",
@@ -484,6 +511,16 @@ RULES: tuple[Rule, ...] = (
         C.STROKE,
         r"\b(?:arm|leg|hand|side|face)\b(?: [\w']+){0,2} (?:just |suddenly )?(?:went|gone|"
         r"going) (?:limp|numb|dead|floppy|weak)\b",
+        1,
+    ),
+    _r(
+        C.STROKE,
+        r"\b(?:can'?t|cannot|couldn'?t) find (?:my|the|his|her|their) words\b|\b(?:left|right) "
+        r"(?:hand|arm|leg|foot)\b(?: [\w']+){0,2} (?:won'?t|doesn'?t|isn'?t|stopped) "
+        r"(?:work|move|respond)\w*|\b(?:face|mouth|smile|body|arm|leg)\b.{0,25}\bon one side\b"
+        r"|\bsudden(?:ly)? (?:blurr\w+|double|loss of|lost (?:my |his |her )?)(?: vision| sight)?\b"
+        r"|\bdragging (?:his|her|my|their) (?:leg|foot)\b",
+        1,
     ),
     _r(
         C.STROKE,
@@ -500,6 +537,11 @@ RULES: tuple[Rule, ...] = (
         1,
     ),
     # --- breathing -----------------------------------------------------------------------------
+    _r(
+        C.BREATHING,
+        rf"\b(?:{CANT}|struggling to) (?:breath\w*|brethe|breth|breeth|breathin)\b"
+        r"(?! (?:through|thru|out of) (?:my|his|her|their|the) nose)",
+    ),
     _r(
         C.BREATHING,
         rf"\b(?:{CANT}|struggling to|hard to|barely|trouble|difficulty|"
@@ -650,12 +692,18 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.ANAPHYLAXIS,
         r"\b(?:throat|airway|windpipe)\b(?: \w+){0,3} (?:is |are |feels? "
-        r"(?:like it'?s )?|keeps |started |starting |getting )?(?:closing|closin|closed|swell\w*|"
-        r"swollen|tight\w*|closing up|shutting|narrowing)\b",
+        r"(?:like it'?s )?|keeps |started |starting |getting )?(?:closing|closin|closed|"
+        r"closing up|shutting|narrowing|swelling shut|swollen shut)\b",
     ),
     _r(
         C.ANAPHYLAXIS,
-        r"\b(?:tongue|lips?|face|mouth|eyes?)\b(?: \w+){0,3} (?:is |are |"
+        r"\b(?:throat|airway|windpipe)\b(?: \w+){0,3} (?:is |are |feels? "
+        r"(?:like it'?s )?|keeps |started |starting |getting )?(?:swell\w*|swollen|tight\w*)\b",
+        1,
+    ),
+    _r(
+        C.ANAPHYLAXIS,
+        r"\b(?:tongue|lips?|face|mouth|eyes?|throat)\b(?: \w+){0,3} (?:is |are |"
         r"keeps |started |starting |getting |blowing |blew )?(?:swell\w*|swollen|puff\w*|"
         r"blowing up|blew up)\b.{0,80}\b(?:peanut|nuts?|cashews?|almonds?|walnuts?|eating|eaten|"
         r"injection|shot|vaccine|jab|can'?t swallow|shellfish|shrimp|allerg\w*|sting|stung|"
@@ -685,7 +733,8 @@ RULES: tuple[Rule, ...] = (
     # --- violence and abuse -----------------------------------------------------------------------
     _r(
         C.VIOLENCE_ABUSE,
-        r"\b(?:he|she|they|him|my (?:[\w']+ )?(?:husband|husbnd|hubby|wife|partner|boyfriend|"
+        r"\b(?:he|she|they|him|someone|somebody|a stranger|a man|a guy|a woman|some guys?|"
+        r"a group|people|my (?:[\w']+ )?(?:husband|husbnd|hubby|wife|partner|boyfriend|"
         r"girlfriend|bf|gf|ex|dad|father|mom|mum|mother|step ?dad|step ?father|step ?mom|"
         r"step ?mum|brother|sister|son|daughter|uncle|aunt|roommate|flatmate|boss|"
         r"neighbou?r|fianc[eé]e?|spouse|carer|caregiver|coach|teacher|grandpa|grandma|cousin))"
@@ -721,6 +770,20 @@ RULES: tuple[Rule, ...] = (
         r"hurting|touching) (?:me|us|my (?:kids|children|son|daughter|mom|mum|sister|brother))\b"
         r"|\bthrew (?:a |the |his |her )?\w+ at (?:me|us)\b|\bbeing (?:hurt|hit|beaten|"
         r"threatened|abused)\b",
+    ),
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\bthreaten\w* (?:me|us|my (?:kids|children|family|son|daughter))\b(?! with (?:a )?"
+        r"(?:lawsuit|eviction|court|legal|divorce|firing|the sack|bad review))"
+        r"|\bshoot (?:up )?(?:my|the|a|our) (?:school|work|office|workplace|church|mall|class|"
+        r"store|college|university|mosque|synagogue)\b",
+    ),
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\b(?:husband|wife|partner|boyfriend|girlfriend|dad|father|mom|mum|mother|ex|he|she)"
+        r"\b.{0,40}\b(?:hitting|beating|punching|kicking|hurting|choking|attacking)\b.{0,20}"
+        r"\bme\b",
+        1,
     ),
     _r(
         C.VIOLENCE_ABUSE,
@@ -769,6 +832,8 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 
+# A cause names the emergency better than the symptom it brings ("took pills, can't breathe").
+_CAUSES = frozenset({C.OVERDOSE_POISONING, C.ANAPHYLAXIS})
 PRIORITY = (
     C.OVERDOSE_POISONING,
     C.ANAPHYLAXIS,
@@ -825,6 +890,8 @@ _IDIOMS = re.compile(
     r"|\b(?:so funny|hilarious|laugh\w*|giggl\w*)\b.{0,40}\b(?:can'?t|couldn'?t|could not) "
     r"breathe?\b|\b(?:can'?t|couldn'?t) breathe?\b.{0,30}\b(?:laugh\w*|so funny|hilarious)\b"
     r"|\bchok\w* (?:back|up)\b"
+    r"|\b(?:hit|kicked|pushed|elbowed|bumped|punched) me (?:by accident|accidentally)\b"
+    r"|\baccidentally (?:hit|kicked|pushed|elbowed|bumped|punched) me\b"
     r"|\bchok\w*\b.{0,40}\b(?:test|exam|interview|game|match|final|presentation|speech|"
     r"audition|penalty|pressure|recital)\b"
     r"|\b(?:accidentally|by accident|by mistake) (?:cut|burn\w*|hurt|stabbed) myself\b"
@@ -903,8 +970,9 @@ _PAST = re.compile(
     r"in the past|history of|a while (?:back|ago)|long (?:time )?ago|years back|"
     r"when i was|in (?:high school|college|my teens|my twenties|my 20s|uni|university)|"
     r"(?:survived|recovered from|got through|came through|overcame|got over)|"
-    r"(?:during|in) (?:my|his|her|their) (?:childhood|teens|youth)|"
+    r"(?:during|in) (?:(?:my|his|her|their) )?(?:childhood|teens|youth)|"
     r"previous(?:ly)?|once had|had one|had two|had a history|"
+    r"at (?:age )?\d{1,2}(?! ?(?:am|pm|a\.m|p\.m|mg|minutes?|mins?|hours?|o'?clock|:|\.|%))|"
     r"(?:since|after) (?:my|his|her) (?:heart attack|stroke|attempt|overdose)|"
     r"(?:years|months) (?:clean|sober|free|since))\b"
 )
@@ -928,7 +996,9 @@ _STRONG_PAST = re.compile(
     r"overdose|anaphyla\w+|surgery|bypass|cardiac arrest)\b"
 )
 _RESOLVED = re.compile(
-    r"\b(?:now (?:i'?m|im|i am|he'?s|she'?s|they'?re|doing|feeling|fine|ok|okay|better|good|"
+    r"\b(?:now (?:(?:i'?m|im|i am|he'?s|she'?s|they'?re|we'?re) (?:doing |feeling |much |"
+    r"so |a lot |way )?(?:fine|ok|okay|better|good|well|great|stable|healthy|thriving|happy|"
+    r"safe|recovered|in recovery|clean|sober|off)|doing|feeling|fine|ok|okay|better|good|"
     r"stable|healthy|thriving|happy)|(?:doing|feeling|much|way|lot) (?:better|well|great|"
     r"good|fine) now|(?:i'?m|im|i am) (?:in a )?(?:much |way |a lot )?(?:better|good|safe|"
     r"fine|ok|okay) (?:place )?now|(?:in|entered|reached) recovery|recovered|got help|"
@@ -946,7 +1016,9 @@ _RECENT_TIME = re.compile(
 )
 _RECENT = re.compile(
     r"\b(?:right now|just now|rn|currently|at the moment|"
-    r"again|still|any ?more|keep|keeps|back again|came back|are back|is back|coming back|"
+    r"again|still (?:bleeding|can'?t|cannot|not|having|feel\w*|thinking|want\w*|struggling|"
+    r"hurts?|happening|going|here|swelling|getting|there|unconscious|unresponsive)|any ?more|"
+    r"keep|keeps|back again|came back|are back|is back|coming back|"
     r"relaps\w*|urges?|help me|please help|what (?:do|should) (?:i|we) do|is having|"
     r"am having|i'?m having|im having|ambulance|911|999|112|hurry|emergency|"
     r"happening)\b"
@@ -1133,12 +1205,15 @@ def hits(text: str) -> list[Hit]:
 def detect_crisis(text: str) -> CrisisCategory | None:
     """The crisis category `text` signals, or None.
 
-    The strongest surviving trigger wins; ties go to the category whose first step is most
-    time-critical (an overdose before the suicidal thoughts that led to it).
+    A cause (overdose or poisoning, anaphylaxis) wins over the symptoms it brings; otherwise
+    the first complaint mentioned is the chief one ("chest pain and I can't breathe" is cardiac,
+    "I can't breathe, my chest is tight" is breathing).
     """
     found = hits(text)
     if not found:
         return None
-    best = max(h.weight for h in found)
-    categories = {h.category for h in found if h.weight == best}
-    return next(c for c in PRIORITY if c in categories)
+    causes = {h.category for h in found} & _CAUSES
+    if causes:
+        return next(c for c in PRIORITY if c in causes)
+    # Otherwise the first complaint mentioned is the chief one.
+    return min(found, key=lambda h: (h.start, PRIORITY.index(h.category))).category
