@@ -146,6 +146,13 @@ class FakeDiscord:
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway DISPATCH frame, exactly as Discord would."""
         assert self._socket is not None, "the bot is not connected to the fake gateway"
+        if self._pending:  # events the fake raised itself (THREAD_CREATE) go first, in order
+            await asyncio.gather(*self._pending)
+            self._pending.clear()
+        await self._send_event(event, data)
+
+    async def _send_event(self, event: str, data: dict[str, Any]) -> None:
+        assert self._socket is not None
         self._seq += 1
         await self._socket.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
@@ -364,7 +371,7 @@ class FakeDiscord:
         # Discord tells the bot about the thread it just made, as a gateway event.
         if self._socket is not None:
             created = thread | {"newly_created": True}
-            self._pending.add(asyncio.ensure_future(self.dispatch("THREAD_CREATE", created)))
+            self._pending.add(asyncio.ensure_future(self._send_event("THREAD_CREATE", created)))
         return 201, thread
 
     def _member(self, match: re.Match[str]) -> tuple[int, Any]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import AsyncIterator
-from typing import Any
 
 import pytest
 
-from adapters.discord.adapter import INTERACTION_TTL, DiscordAdapter
-from bot.app import Core, run
+from adapters.discord.adapter import INTERACTION_TTL
+from bot.app import run
 from tests.adapters.discord.conftest import (
     BOT,
     HELP,
@@ -31,57 +30,22 @@ from tests.adapters.discord.conftest import (
     running,
     slash,
 )
-from tests.adapters.discord.fake_discord import Call, FakeDiscord
+from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.adapters.discord.harness import DiscordCommunity
 from tests.fakes import make_core, make_settings
 
 EPHEMERAL = 64
 KNEE = "my knee hurts after running"
 
 
-class Community:
-    """The adapter, the real core and the fake Discord, driven one event at a time."""
-
-    def __init__(self, fake: FakeDiscord, core: Core, adapter: DiscordAdapter) -> None:
-        self.fake = fake
-        self.core = core
-        self.adapter = adapter
-
-    async def send(self, event: str, data: dict[str, Any]) -> list[Call]:
-        """Dispatch a gateway event; return the REST calls it caused, once all is delivered."""
-        start = len(self.fake.calls)
-        await self.fake.dispatch(event, data)
-        # The adapter acknowledges interactions first; messages have no acknowledgement.
-        if event == "INTERACTION_CREATE":
-            await eventually(lambda: len(self.fake.calls) > start)
-        await asyncio.sleep(0.05)  # the core's transaction runs in its database thread
-        await self.core.outbox.drain()
-        await asyncio.sleep(0.02)
-        return self.fake.calls[start:]
-
-    def card(self) -> dict[str, Any]:
-        """The (current state of the) card posted in the reviewer channel."""
-        cards = [
-            m for m in self.fake.messages.values() if m["channel_id"] == REVIEWERS and m["embeds"]
-        ]
-        assert len(cards) == 1, cards
-        return cards[0]
-
-    def buttons(self) -> dict[str, str]:
-        """The card's buttons: label → custom_id."""
-        return {
-            c["label"]: c["custom_id"]
-            for row in self.card()["components"]
-            for c in row["components"]
-        }
-
-
 @pytest.fixture
-async def community(fake: FakeDiscord, tmp_path) -> AsyncIterator[Community]:
+async def community(fake: FakeDiscord, tmp_path) -> AsyncIterator[DiscordCommunity]:
     core = make_core(make_settings(tmp_path))
     adapter = make_adapter(read_plain_messages=True)
     core.attach(adapter)
-    async with running(adapter, core.submit):
-        yield Community(fake, core, adapter)
+    harness = DiscordCommunity(fake, core, adapter)
+    async with running(adapter, harness.submit):
+        yield harness
     core.close()
 
 
@@ -153,7 +117,7 @@ async def test_the_modal_path_answer_reject_and_answer_again(community):
     )
     # "Answer" opens a modal; its submission is the physician's answer.
     opened = click(community.buttons()["Answer"], who="physician", message=community.card())
-    calls = await community.send("INTERACTION_CREATE", opened)
+    calls = await community.send("INTERACTION_CREATE", opened, reaches_core=False)
     assert calls[0].json["type"] == 9
     assert calls[0].json["data"]["custom_id"] == "careline:answer:1"
     submitted = modal_submit("careline:answer:1", "Rest.", who="physician")
@@ -161,7 +125,9 @@ async def test_the_modal_path_answer_reject_and_answer_again(community):
     # The moderator rejects with a reason through the "Reject" modal.
     reject = community.buttons()["Reject"]
     calls = await community.send(
-        "INTERACTION_CREATE", click(reject, who="moderator", message=community.card())
+        "INTERACTION_CREATE",
+        click(reject, who="moderator", message=community.card()),
+        reaches_core=False,
     )
     assert calls[0].json["type"] == 9
     calls = await community.send(
