@@ -32,7 +32,7 @@ def _near(
 # --- email ---------------------------------------------------------------------------------------
 
 _EMAIL = re.compile(
-    r"(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
+    r"(?<![\w.+'-])[A-Za-z0-9][\w.+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
     r"|(?<![\w.+-])[A-Za-z0-9][\w.+-]*\s?(?:\(at\)|\[at\]|\{at\}| at )\s?[A-Za-z0-9-]+"
     r"(?:\s?(?:\.|\(dot\)|\[dot\]| dot )\s?[A-Za-z0-9-]+)*\s?(?:\.|\(dot\)|\[dot\]| dot )\s?"
     r"(?:com|org|net|edu|gov|io|co|uk|de|fr|ca|au|ie|nl|info|me|us)\b",
@@ -137,6 +137,13 @@ _NOT_PHONE_CONTEXT = re.compile(
 )
 
 
+_PHONE_AFTER_WORD = re.compile(
+    r"\b(?:ph|phone|tel|telephone|mobile|mob|cell|call|text|ring|whatsapp|landline|fax)\b"
+    r"[:.#]?\s*(?:(?:is|on|me on|me at|at|no\.?|number)\s+)?(\+?\(?\d[\d\s().-]{7,22}\d)",
+    re.IGNORECASE,
+)
+
+
 def _phones(text: str) -> Iterator[Span]:
     for m in _PHONE.finditer(text):
         raw = m.group()
@@ -149,11 +156,19 @@ def _phones(text: str) -> Iterator[Span]:
         if _NOT_PHONE_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
             continue
         yield _span(K.PHONE, m)
+    # Any run of digit groups right after "phone", "call", "mobile"… is a phone number.
+    for m in _PHONE_AFTER_WORD.finditer(text):
+        digits = re.sub(r"\D", "", m.group(1))
+        if 9 <= len(digits) <= 15:  # noqa: PLR2004
+            yield _span(K.PHONE, m, 1)
 
 
 # --- medical record and insurance numbers -------------------------------------------------------
 
-_ID_VALUE = r"([A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*|[0-9]{5,20})"
+_ID_VALUE = (
+    r"([A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*(?! \d)"
+    r"|[0-9]{2,6}(?: [0-9]{1,6}){1,3}(?![\d/])|[0-9]{5,20})"
+)
 # Up to four short words between a label and its value ("the MRN on my wristband was 123").
 _FILLER = r"(?:\s+(?:[a-z']{1,12}\s+){0,4}?(?:is|was|reads|says|:)?)?"
 _MRN = re.compile(
@@ -208,7 +223,7 @@ _DATE = (
     rf"|{_MONTH},?\s+\d{{4}})"
 )
 _DOB = re.compile(
-    r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday"
+    r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday'?s?"
     r"(?: is| was)?|b-day|bday|born:|d\.o\.b:)\s*(?:is|was|:|-|=)?\s*(?:on\s+)?"
     rf"((?:the\s+)?{_DATE})\b",
     re.IGNORECASE,
@@ -235,6 +250,7 @@ _STOP = (
     r"mins|hrs?|secs?|km|mi|cm|mm|feet|ft|inch\w*|percent|very|really|long|short|more|less)\b)"
 )
 _ADDRESS = re.compile(
+    r"(?:\b(?:flat|apt|apartment|unit|suite)\s*\w{1,5},?\s+)?"
     rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+"
     rf"(?:{_STOP}(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][A-Za-z'.-]*)\s+){{1,3}}"
     rf"{_SUFFIX}(?=[\s,.;]|$)(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
@@ -266,8 +282,12 @@ _WORDS = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding
 
 # --- person names in context ---------------------------------------------------------------------
 
-_NAME = r"(?:[A-Z]'|Mc|Mac)?[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+_LOW = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
+_NAME = rf"(?:[{_UP}]'|Mc|Mac)?[{_UP}][{_LOW}]+(?:[-'][{_UP}]?[{_LOW}]+)?"
 _FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.?(?=\s))?(?:\s+{_NAME}){{0,2}}"
+# Family words that may open a signature ("Love, Grandma Jean").
+_FAMILY_LEAD = frozenset({"grandma", "grandpa", "nana", "nan", "gran", "granny", "auntie", "aunt"})
 # Capitalised words that follow "I'm" or a title but are not names.
 _NOT_NAMES = frozenset(_WORDS["not_names"].split())
 _TITLE_NAME = re.compile(
@@ -373,6 +393,13 @@ def _persons(text: str) -> Iterator[Span]:
         if _name_ok(m.group(1)) and m.group(1).split()[0].lower() in _FIRST_NAMES:
             yield _span(K.PERSON, m, 1)
     for m in _SIGNATURE.finditer(text):
+        first = m.group(1).split()[0]
+        if first.lower() in _FAMILY_LEAD and len(m.group(1).split()) > 1:
+            rest = m.start(1) + m.group(1).index(" ") + 1
+            trimmed = _trim_name(text, rest, m.end(1))
+            if trimmed:
+                yield Span(K.PERSON, m.start(1), trimmed[1])
+            continue
         trimmed = _trim_name(text, m.start(1), m.end(1))
         if trimmed and _name_ok(m.group(1)) and m.group(1)[0].isupper():
             yield Span(K.PERSON, *trimmed)
