@@ -64,9 +64,9 @@ def _where(channel: Any, channel_id: int | None) -> tuple[str, str | None]:
 
 
 def _strip_mention(text: str, me: int) -> tuple[str, bool]:
-    pattern = re.compile(rf"<@!?{me}>")
-    stripped, count = pattern.subn("", text)
-    return " ".join(stripped.split()) if count else text.strip(), count > 0
+    # The mention and the spaces around it go; the person's own line breaks stay.
+    stripped, count = re.subn(rf"[ \t]*<@!?{me}>", "", text)
+    return stripped.strip(), count > 0
 
 
 def from_message(message: discord.Message, *, me: int, community: Community) -> Inbound | None:

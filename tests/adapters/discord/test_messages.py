@@ -6,6 +6,7 @@ import asyncio
 
 from bot.messages import Role
 from tests.adapters.discord.conftest import (
+    BOT,
     GENERAL,
     HELP,
     PATIENT,
@@ -151,3 +152,11 @@ async def test_a_direct_message_from_someone_outside_the_server_is_a_patients(fa
     await fake.dispatch("MESSAGE_CREATE", data)
     await eventually(lambda: core.inbound)
     assert core.inbound[0].actor.roles == frozenset({Role.PATIENT})
+
+
+async def test_a_mention_in_the_middle_keeps_the_rest_of_the_message_as_written(fake, core, bot):
+    data = message("x", channel=GENERAL, mentions_bot=True)
+    data["content"] = f"Hi <@{BOT}>, quick one:\nis 38.5 °C a fever?"
+    await fake.dispatch("MESSAGE_CREATE", data)
+    await eventually(lambda: core.inbound)
+    assert core.inbound[0].text == "Hi, quick one:\nis 38.5 °C a fever?"
