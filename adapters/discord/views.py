@@ -8,6 +8,7 @@ core.
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any, Protocol
 
@@ -16,6 +17,8 @@ import discord
 from bot.messages import Button, ButtonStyle
 
 from .render import BUTTON_LABEL, BUTTONS_PER_ROW
+
+log = logging.getLogger(__name__)
 
 CUSTOM_ID_CHARS = 100
 MODAL_TITLE = 45
@@ -131,10 +134,18 @@ def build_view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     if not buttons:
         return None
     view = discord.ui.View(timeout=None)
-    for index, button in enumerate(buttons):
+    usable = []
+    for button in buttons:
+        try:
+            custom_id(button.action_id, button.text_prompt)
+        except ValueError:
+            log.warning("leaving out a button Discord cannot carry: %r", button.action_id)
+            continue
+        usable.append(button)
+    for index, button in enumerate(usable):
         view.add_item(ActionButton.from_button(button, row=index // BUTTONS_PER_ROW))
     view.stop()
-    return view
+    return view if usable else None
 
 
 class PromptModal(discord.ui.Modal):

@@ -176,3 +176,12 @@ def test_custom_ids_fit_discords_100_characters_even_with_a_long_prompt():
     assert len(value) == 100
     assert parse_custom_id(value) is not None
     assert ActionButton.__discord_ui_compiled_template__.fullmatch(value)
+
+
+async def test_a_button_discord_cannot_carry_is_left_out_and_the_rest_kept():
+    buttons = (Button("careline:odd?id", "Odd"), Button(action_id("claim", 1), "Claim"))
+    view = build_view(buttons)
+    assert view is not None
+    [row] = view.to_components()
+    assert [c["custom_id"] for c in row["components"]] == ["careline:claim:1"]
+    assert build_view((Button("x" * 101, "Too long"),)) is None
