@@ -8,6 +8,7 @@ the local fake Discord that records every REST call.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 
@@ -238,3 +239,18 @@ async def test_faq_autocomplete_wired_to_the_cores_matcher(fake, tmp_path):
     core.close()
     choices = interaction_calls(fake, data)[0].json["data"]["choices"]
     assert choices[0]["name"] == "How do I get a prescription refill?"
+
+
+async def test_mass_mentions_in_a_question_never_reach_discord_live(community):
+    calls = await community.send(
+        "INTERACTION_CREATE", slash("ask", {"question": f"@everyone @here {KNEE}"})
+    )
+    sent = [c for c in calls if c.method in {"POST", "PATCH"} and c.json]
+    assert sent
+    for call in sent:
+        text = json.dumps(call.json, ensure_ascii=False)
+        assert "@everyone" not in text
+        assert "@here" not in text
+        assert call.json.get("allowed_mentions", {}).get("parse", []) == []
+    card = community.card()["embeds"][0]["description"]
+    assert KNEE in card
