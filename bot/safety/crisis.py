@@ -79,7 +79,11 @@ PILLS = (
     r"antidepressants?|benzos?|opioids?|fentanyl|heroin|metformin|iron pills|vitamins|"
     r"iron tablets|molly|mdma|ecstasy|ketamine|coke|cocaine|meth|edibles|gummies|morphine|"
     r"methadone|tramadol|codeine|klonopin|ativan|adderall|seroquel|amitriptyline|"
-    r"diazepam|lorazepam|clonazepam|gabapentin|pregabalin|ecstasy pills|sleep aids?)"
+    r"diazepam|lorazepam|clonazepam|gabapentin|pregabalin|ecstasy pills|sleep aids?|"
+    r"warfarin|digoxin|methotrexate|blood thinners?|heart pills|bp pills|"
+    r"[a-z]+(?:pril|olol|dipine|statin|azole|cillin|mycin|azepam|zolam|codone|morphone|"
+    r"triptan|sartan|oxetine|xetine|alopram|oxacin|prazole|formin|tidine|iptyline|azine|"
+    r"idone|apine|ipine))"
 )
 MANY = (
     r"(?:(?:way |far |so )?too (?:many|much)(?: of)?|so many|a lot of|"
@@ -204,6 +208,19 @@ RULES: tuple[Rule, ...] = (
         1,
     ),
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\bunaliv\w*\b|\b(?:end|ending|take|taking) (?:her|his|their) (?:own )?life\b|"
+        r"\bbetter off without (?:me|us|their (?:mum|mom|mother|dad|father|parent)|"
+        r"your (?:mum|mom|dad))\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\bcut(?:ting)? (?:my|her|his|their) (?:arms?|wrists?|thighs?|legs?|skin|stomach)\b"
+        r"(?! (?:on|with|while|when|by|accidentally))|\brelaps\w*\b.{0,30}\b(?:cut\w*|"
+        r"self[- ]?harm\w*|burn\w*)\b",
+        1,
+    ),
     _r(
         C.SUICIDE_SELF_HARM,
         r"\b(?:everyone|everybody|they|my (?:family|kids|husband|wife|parents|friends)|people|"
@@ -685,6 +702,15 @@ RULES: tuple[Rule, ...] = (
     _r(C.ANAPHYLAXIS, r"\b(?:anaphyla\w*|anaphalax\w*|anafylax\w*|anaphylatic)\b"),
     _r(
         C.ANAPHYLAXIS,
+        r"\b(?:peanuts?|nuts?|cashews?|shellfish|shrimp|prawns?|sesame|bee|wasp|sting|stung|"
+        r"penicillin|amoxicillin|allerg\w*|hives)\b.{0,80}\b(?:can'?t breathe|struggling to "
+        r"breathe|trouble breathing|hard to breathe|difficulty breathing|wheez\w*|gasping)\b|"
+        r"\b(?:can'?t breathe|struggling to breathe|trouble breathing|hard to breathe|"
+        r"difficulty breathing|wheez\w*|gasping)\b.{0,60}\b(?:hives|allergic|allergy|"
+        r"peanuts?|nuts?|sting|stung)\b",
+    ),
+    _r(
+        C.ANAPHYLAXIS,
         r"\btongue\b(?: [\w']+){0,3} (?:is |are |keeps |started |starting |getting )?(?:swell\w*|"
         r"swollen|puff\w*|blowing up)\b|\b(?:severe|bad|serious|major|massive|really bad) "
         r"allergic reaction\b",
@@ -787,6 +813,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.VIOLENCE_ABUSE,
+        r"\b(?:broke|broken|breaking|break|got) in(?:to)? (?:my|our|the) (?:house|home|flat|"
+        r"apartment|room|place|bedroom)\b",
+    ),
+    _r(C.VIOLENCE_ABUSE, r"\b(?:i'?m|im|i am|we'?re|we are) hiding (?:from|in|under)\b", 1),
+    _r(
+        C.VIOLENCE_ABUSE,
         r"\b(?:outside|at|by) (?:my|our|the) (?:door|house|home|window|flat|apartment)\b.{0,30}"
         r"\b(?:with|has|got|holding) (?:a |his |her )?(?:gun|knife|weapon|machete)\b|"
         r"\b(?:pointing|pointed|waving) (?:a |his |her )?(?:gun|knife|weapon) at\b",
@@ -833,7 +865,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 # A cause names the emergency better than the symptom it brings ("took pills, can't breathe").
-_CAUSES = frozenset({C.OVERDOSE_POISONING, C.ANAPHYLAXIS})
+_CAUSES = frozenset({C.OVERDOSE_POISONING, C.ANAPHYLAXIS, C.SEVERE_BLEEDING})
 PRIORITY = (
     C.OVERDOSE_POISONING,
     C.ANAPHYLAXIS,
@@ -939,7 +971,8 @@ _INFO_CUE = re.compile(
     r"risk (?:of|factors?)|difference between|why (?:do|does|is|are)|does \w+ cause|"
     r"statistics|rates? of|definition|meaning of|explain|learn about|tell me about|"
     r"first aid|who (?:should|can)|when should|which|(?:need to|should i|when to) see a doctor|"
-    r"prevent\w*|avoid|treat\w*|diagnos\w*|tests? for|when (?:do|should|would|can) (?:i|you|we)|"
+    r"prevent\w*|avoid|treat\w*|diagnos\w*|tests? for|at risk|chances? of|likely to|"
+    r"hereditary|genetic|when (?:do|should|would|can) (?:i|you|we)|"
     r"how \w+ (?:would|does|do|is|can|will))\b"
 )
 _PRESENT = re.compile(
@@ -972,6 +1005,8 @@ _PAST = re.compile(
     r"(?:survived|recovered from|got through|came through|overcame|got over)|"
     r"(?:during|in) (?:(?:my|his|her|their) )?(?:childhood|teens|youth)|"
     r"previous(?:ly)?|once had|had one|had two|had a history|"
+    r"in (?:my|his|her|their) (?:\d0s|\d0'?s|teens|twenties|thirties|forties|fifties|sixties|"
+    r"seventies|eighties|nineties)|"
     r"at (?:age )?\d{1,2}(?! ?(?:am|pm|a\.m|p\.m|mg|minutes?|mins?|hours?|o'?clock|:|\.|%))|"
     r"(?:since|after) (?:my|his|her) (?:heart attack|stroke|attempt|overdose)|"
     r"(?:years|months) (?:clean|sober|free|since))\b"
