@@ -12,7 +12,7 @@ from typing import Any, Self
 import aiohttp
 import discord
 
-from bot.errors import ConfigError, DeliveryError
+from bot.errors import CarelineError, ConfigError, DeliveryError
 from bot.i18n import Catalog, load_catalog
 from bot.messages import (
     Card,
@@ -229,6 +229,8 @@ class DiscordAdapter:
                 "discord.read_plain_messages",
                 self.catalog("discord.setup.intent_missing"),
             ) from None
+        except (aiohttp.ClientConnectionError, OSError) as exc:
+            raise CarelineError(self.catalog("discord.setup.unreachable", error=exc)) from exc
         finally:
             self.ready.clear()
             await bridge.cancel_watchdogs()

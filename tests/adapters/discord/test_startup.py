@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from discord.http import Route
 
 from adapters.discord.adapter import DiscordAdapter
-from bot.errors import ConfigError
+from bot.errors import CarelineError, ConfigError
 from bot.settings import load_settings
 from tests.adapters.discord.conftest import (
     GUILD,
@@ -179,3 +180,16 @@ async def test_stop_ends_start_and_closes_every_connection(fake, core):
     assert task.result() is None
     assert adapter._bridge.client.is_closed()
     assert not adapter.ready.is_set()
+
+
+async def test_an_unreachable_discord_stops_with_a_clear_message(fake, monkeypatch):
+    url = fake.api_url
+    await fake.__aexit__()  # nothing listens there any more
+    monkeypatch.setattr(Route, "BASE", url)
+
+    async def submit(inbound):  # pragma: no cover - nothing may arrive
+        raise AssertionError(inbound)
+
+    with pytest.raises(CarelineError) as caught:
+        await asyncio.wait_for(make_adapter().start(submit), timeout=10.0)
+    assert "cannot reach Discord" in str(caught.value)
