@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Self
+from typing import Any, Self, assert_never
 
 import aiohttp
 import discord
@@ -527,6 +527,8 @@ class _Bridge:
             case DirectMessage():
                 channel = await self.client.create_dm(discord.Object(id=int(message.user_id)))
                 return await self._send(channel, render(message.content, self.catalog))
+            case _:
+                assert_never(message)
 
     async def _reply(self, reply: Reply, ref: str | None) -> DeliveryReceipt:
         target = reply.target
@@ -558,6 +560,8 @@ class _Bridge:
                 return await self._send(self._reviewers(), pieces, mention=mention)
             case CardThread(card_key=key):
                 return await self._to_card_thread(key, ref, pieces, mention=mention)
+            case _:
+                assert_never(target)
 
     async def _card(self, card: Card, ref: str | None) -> DeliveryReceipt:
         pieces = render(card.content, self.catalog, single=True)
@@ -568,6 +572,8 @@ class _Bridge:
                 return await self._send(self._reviewers(), pieces)
             case CardThread(card_key=key):
                 return await self._to_card_thread(key, ref, pieces, mention=None)
+            case _:
+                assert_never(card.target)
 
     async def _card_update(self, update: CardUpdate, ref: str | None) -> DeliveryReceipt:
         pieces = render(update.content, self.catalog, single=True)
