@@ -30,7 +30,11 @@ from bot.safety.scan import scan  # noqa: E402
 from bot.safety.types import CrisisCategory, PhiKind  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-SETS = {"labelled": DATA / "safety_cases.jsonl", "holdout": DATA / "safety_holdout.jsonl"}
+SETS = {
+    "labelled": DATA / "safety_cases.jsonl",
+    "holdout": DATA / "safety_holdout.jsonl",
+    "holdout2": DATA / "safety_holdout2.jsonl",
+}
 
 Case = dict[str, object]
 Detector = Callable[[str], CrisisCategory | None]
@@ -381,11 +385,11 @@ def report(name: str, cases: list[Case], details: bool) -> list[str]:
 def main() -> int:
     """Run the benchmark over the labelled set (and the held-out set with --holdout)."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--holdout", action="store_true", help="also score the held-out set")
+    parser.add_argument("--holdout", action="store_true", help="also score the held-out sets")
     parser.add_argument("--details", action="store_true", help="list misses and false alarms")
     args = parser.parse_args()
     rows = []
-    names = ["labelled", "holdout"] if args.holdout else ["labelled"]
+    names = ["labelled", "holdout", "holdout2"] if args.holdout else ["labelled"]
     for name in names:
         if not SETS[name].is_file():
             print(f"{SETS[name]} is missing: skipped")

@@ -80,7 +80,8 @@ PILLS = (
     r"iron tablets|molly|mdma|ecstasy|ketamine|coke|cocaine|meth|edibles|gummies|morphine|"
     r"methadone|tramadol|codeine|klonopin|ativan|adderall|seroquel|amitriptyline|"
     r"diazepam|lorazepam|clonazepam|gabapentin|pregabalin|ecstasy pills|sleep aids?|"
-    r"warfarin|digoxin|methotrexate|blood thinners?|heart pills|bp pills|"
+    r"warfarin|digoxin|methotrexate|blood thinners?|heart pills|bp pills|xans?|xannies|"
+    r"xanax bars|bars|percs?|perc30s|addys?|oxys|roxies|pingers|nicotine \w+|"
     r"[a-z]+(?:pril|olol|dipine|statin|azole|cillin|mycin|azepam|zolam|codone|morphone|"
     r"triptan|sartan|oxetine|xetine|alopram|oxacin|prazole|formin|tidine|iptyline|azine|"
     r"idone|apine|ipine))"
@@ -102,7 +103,8 @@ POISON = (
     r"lamp oil|kerosene|paraffin|essential oils?|(?:\w+ )?oil|(?:\w+ )?cleaner|chemicals?|"
     r"solvent|(?:\w+ )?fluid|polish|magnets?|cigarettes?|a cigarette|superglue|glue|"
     r"dishwasher (?:tablet|pod)s?|hand saniti[sz]er|rubbing alcohol|windshield washer|"
-    r"(?:\w+ )?liquid|(?:\w+ )?soap|(?:\w+ )?detergent)"
+    r"(?:\w+ )?liquid|(?:\w+ )?soap|(?:\w+ )?detergent|nicotine(?: \w+)?|vape|"
+    r"cannabis|weed|edibles?|gummies|perfume|cologne|(?:\w+ )?syrup)"
 )
 CHILD = (
     r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid)|little one|"
@@ -208,6 +210,17 @@ RULES: tuple[Rule, ...] = (
         1,
     ),
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:will|letters?|note|goodbyes?)\b.{0,60}\bready to (?:go|leave|die|end)\b|"
+        r"\b(?:grave|coffin)\b.{0,40}\b(?:soon|me|myself|can'?t|tonight|goodbye|ready)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        rf"\b{CANT} (?:do this|take it|go on|keep going|cope|live like this|handle (?:it|life)|"
+        r"keep living) any ?more\b",
+        1,
+    ),
     _r(
         C.SUICIDE_SELF_HARM,
         r"\bunaliv\w*\b|\b(?:end|ending|take|taking) (?:her|his|their) (?:own )?life\b|"
@@ -427,7 +440,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.CARDIAC,
-        r"\b(?:heart ?attack|hart attack|heart attak|heartattack|cardiac arrest|"
+        r"\b(?:h[ea]?art ?at+a?c?k+|heart ?attack|cardiac arrest|"
         r"heart is stopping|heart stopped)\b",
     ),
     _r(
@@ -439,6 +452,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.CARDIAC,
+        r"\b(?:just |suddenly |has |have )?collapsed\b(?! (?:into|onto|on (?:the|my) (?:bed|sofa|"
+        r"couch)|in a heap|vein|lung))",
+        1,
+    ),
+    _r(
+        C.CARDIAC,
         r"\b(?:collapsed|went down|dropped|fell down|keeled over|passed out|fainted|"
         r"blacked out)\b.{0,50}\b(?:not "
         r"breathing|isn'?t breathing|no pulse|unresponsive|won'?t wake|not waking|"
@@ -446,7 +465,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.CARDIAC,
-        r"\b(?:no pulse|can'?t find (?:a|his|her) pulse|doing cpr|started cpr|"
+        r"\b(?:no pulse|(?:can'?t|cannot|couldn'?t) (?:find|feel|get) (?:a|his|her|their|any) "
+        r"pulse|doing cpr|started cpr|"
         r"need(?:s)? cpr|giving (?:him|her) cpr|unresponsive and)\b",
     ),
     # --- stroke -------------------------------------------------------------------------------
@@ -651,7 +671,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.SEVERE_BLEEDING,
-        r"\b(?:blood|it)\b(?: \w+){0,2} (?:is |are |keeps )?(?:pouring|"
+        r"\b(?:blood|it|it's|its|blood's)\b(?: \w+){0,2} (?:is |are |keeps )?(?:pouring|"
         r"gushing|spurting|squirting|pumping|everywhere|soaking|soaked|pooling|dripping)\b",
     ),
     _r(
@@ -844,7 +864,8 @@ RULES: tuple[Rule, ...] = (
         C.VIOLENCE_ABUSE,
         r"\b(?:i|i'm|im|i am)\b(?: \w+){0,3} (?:going|gonna|want|wanna|"
         r"planning|plan|about) (?:to )?(?:kill|hurt|shoot|stab|murder) (?:him|her|them|"
-        r"someone|somebody|people|everyone|my \w+)\b",
+        r"someone|somebody|everyone|everybody|my \w+|(?:the |all the |those |some |these )?"
+        r"(?:people|kids|students|teachers|guys|boys|girls|men|women|staff))\b",
     ),
     _r(
         C.VIOLENCE_ABUSE,
@@ -1038,7 +1059,7 @@ _RESOLVED = re.compile(
     r"good|fine) now|(?:i'?m|im|i am) (?:in a )?(?:much |way |a lot )?(?:better|good|safe|"
     r"fine|ok|okay) (?:place )?now|(?:in|entered|reached) recovery|recovered|got help|"
     r"getting help|in therapy|it (?:went away|passed|stopped|resolved|settled)|"
-    r"(?:went|go|gone|goes) away|passed after|stopped after|has stopped|had stopped|"
+    r"(?<!n't )(?<!not )(?<!wont )(?<!never )(?:went|go|gone|goes) away|passed after|stopped after|has stopped|had stopped|"
     r"is gone now|are gone now|all good now|fine now|ok now|okay now|resolved|"
     r"feel fine now|no longer|don'?t feel that way|all clear|cleared me|was fine|"
     r"turned out to be|ended up being|false alarm)\b"
@@ -1051,6 +1072,7 @@ _RECENT_TIME = re.compile(
 )
 _RECENT = re.compile(
     r"\b(?:right now|just now|rn|currently|at the moment|"
+    r"every (?:hour|\d+ minutes|few minutes|half hour)|an hour|per hour|each hour|"
     r"again|still (?:bleeding|can'?t|cannot|not|having|feel\w*|thinking|want\w*|struggling|"
     r"hurts?|happening|going|here|swelling|getting|there|unconscious|unresponsive)|any ?more|"
     r"keep|keeps|back again|came back|are back|is back|coming back|"
@@ -1129,12 +1151,20 @@ _FIRST_PERSON = re.compile(
 _PERSONAL_CATEGORIES = frozenset({C.SUICIDE_SELF_HARM, C.VIOLENCE_ABUSE})
 
 
+_GENERIC_SUBJECT = re.compile(
+    r"\b(?:someone|somebody|a person|people|anyone|a child|a baby|a patient|you|your \w+) "
+    r"(?:is |are |'re |'s )?(?:having|has|have|is|are)\b"
+)
+
+
 def _is_information_question(sentence: str, category: CrisisCategory) -> bool:
     stripped = sentence.strip()
     if category in _PERSONAL_CATEGORIES and _FIRST_PERSON.search(stripped):
         return False
     asks = stripped.endswith("?") or bool(_QUESTION_START.match(stripped))
-    if not asks or _PRESENT.search(stripped):
+    # "signs that someone is having a stroke" is about anyone, not about a case right now.
+    specific = _GENERIC_SUBJECT.sub(" ", stripped)
+    if not asks or _PRESENT.search(specific):
         return False
     return bool(_INFO_CUE.search(stripped)) or not _PERSONAL.search(stripped)
 
