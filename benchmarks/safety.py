@@ -34,6 +34,7 @@ SETS = {
     "labelled": DATA / "safety_cases.jsonl",
     "holdout": DATA / "safety_holdout.jsonl",
     "holdout2": DATA / "safety_holdout2.jsonl",
+    "holdout3": DATA / "safety_holdout3.jsonl",
 }
 
 Case = dict[str, object]
@@ -389,7 +390,7 @@ def main() -> int:
     parser.add_argument("--details", action="store_true", help="list misses and false alarms")
     args = parser.parse_args()
     rows = []
-    names = ["labelled", "holdout", "holdout2"] if args.holdout else ["labelled"]
+    names = list(SETS) if args.holdout else ["labelled"]
     for name in names:
         if not SETS[name].is_file():
             print(f"{SETS[name]} is missing: skipped")

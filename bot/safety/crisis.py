@@ -81,7 +81,7 @@ PILLS = (
     r"methadone|tramadol|codeine|klonopin|ativan|adderall|seroquel|amitriptyline|"
     r"diazepam|lorazepam|clonazepam|gabapentin|pregabalin|ecstasy pills|sleep aids?|"
     r"warfarin|digoxin|methotrexate|blood thinners?|heart pills|bp pills|xans?|xannies|"
-    r"xanax bars|bars|percs?|perc30s|addys?|oxys|roxies|pingers|nicotine \w+|"
+    r"xanax bars|bars|percs?|perc30s|addys?|oxys|roxies|pingers|nicotine \w+|ket|ghb|lean|"
     r"[a-z]+(?:pril|olol|dipine|statin|azole|cillin|mycin|azepam|zolam|codone|morphone|"
     r"triptan|sartan|oxetine|xetine|alopram|oxacin|prazole|formin|tidine|iptyline|azine|"
     r"idone|apine|ipine))"
@@ -210,6 +210,19 @@ RULES: tuple[Rule, ...] = (
         1,
     ),
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:looking up|look up|looked up|searching|googl\w*|research\w*|reading about) "
+        r"(?:ways|how|methods) to (?:die|kill myself|end it|end my life|commit suicide|overdose)\b"
+        r"|\b(?:wana|wan to|wnt to|want 2|wanna|wanting to) (?:just )?(?:die|dye|be dead)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:burn\w*|scratch\w*|carv\w*|hitting|punching|bit(?:ing)?) (?:my|her|his|their) "
+        r"(?:arms?|wrists?|thighs?|legs?|skin|stomach)\b.{0,30}\b(?:again|with|cigarettes?|"
+        r"lighter|blade|razor|till|until|on purpose|every)\b",
+        1,
+    ),
     _r(
         C.SUICIDE_SELF_HARM,
         r"\b(?:will|letters?|note|goodbyes?)\b.{0,60}\bready to (?:go|leave|die|end)\b|"
@@ -874,7 +887,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.VIOLENCE_ABUSE,
-        r"\b(?:won'?t let me (?:leave|go|out|eat|call)|locked me (?:in|out)|"
+        r"\b(?:won'?t let me (?:leave|go|out|eat|call|see|sleep)|locked me (?:in|out)|took my "
+        r"(?:phone|keys|passport|money) (?:and|so)|"
         r"took my phone and)\b",
     ),
     _r(
@@ -887,6 +901,54 @@ RULES: tuple[Rule, ...] = (
 
 # A cause names the emergency better than the symptom it brings ("took pills, can't breathe").
 _CAUSES = frozenset({C.OVERDOSE_POISONING, C.ANAPHYLAXIS, C.SEVERE_BLEEDING})
+# A second, wider net for the medical categories: a body part or function and a word of
+# severity in the same sentence ("a tight band around his chest", "breathing is laboured and
+# her lips look bluish"). Weak signals, so the mild-and-long-standing guard applies to them.
+_BODY_AND_SEVERITY: tuple[tuple[CrisisCategory, str, str], ...] = (
+    (
+        C.CARDIAC,
+        r"\b(?:chest|heart|hart)\b",
+        r"\b(?:pain\w*|pian|hurt\w*|ach\w*|tight\w*|pressure|crush\w*|squeez\w*|heavy|band|"
+        r"vice|clamp\w*|elephant|stabbing)\b",
+    ),
+    (
+        C.CARDIAC,
+        r"\b(?:keeled|collapsed|dropped|fell|slumped|fainted|passed out|went down)\b",
+        r"\b(?:not moving|isn'?t moving|won'?t wake|not waking|unresponsive|not responding|"
+        r"isn'?t responding|no pulse|not breathing|isn'?t breathing|blue|grey|gray)\b",
+    ),
+    (
+        C.BREATHING,
+        r"\b(?:breath\w*|air|wheez\w*|gasp\w*|inhaler|asthma)\b",
+        r"\b(?:laboured|labored|struggl\w*|can'?t|cannot|barely|hardly|rattl\w*|blue|bluish|"
+        r"purple|grey|gray|gurgl\w*|sucking in|ribs|not working|useless|suffocat\w*)\b",
+    ),
+    (
+        C.STROKE,
+        r"\b(?:face|mouth|smile|speech|words|talking|arm|leg|side|vision|eye)\b",
+        r"\b(?:droop\w*|lopsided|crooked|uneven|slurr\w*|garbled|jumbled|muddled|gibberish|"
+        r"numb\w*|weak\w*|paraly\w*|limp)\b.{0,60}\b(?:sudden\w*|out of nowhere|all of a "
+        r"sudden|just now|minutes? ago|stroke)\b",
+    ),
+    (
+        C.SEVERE_BLEEDING,
+        r"\b(?:blood(?! (?:tests?|work|draws?|pressure|sugars?|glucose|results?|counts?|type|"
+        r"donation|bank|levels?|thinners?))\w*|bleed\w*)\b",
+        r"\b(?:won'?t stop|can'?t stop|everywhere|pouring|gushing|spurting|soak\w*|loads|"
+        r"so much|a lot|heavily|badly|faint\w*|dizzy|pale)\b",
+    ),
+    (
+        C.ANAPHYLAXIS,
+        r"\b(?:allerg\w*|peanuts?|nuts?|shellfish|sting|stung|hives|epi ?-?pen)\b",
+        r"\b(?:throat|tongue|swell\w*|swollen|puff\w*|wheez\w*|can'?t breathe|struggling "
+        r"to breathe|faint\w*|dizzy|collaps\w*)\b",
+    ),
+)
+RULES = RULES + tuple(
+    Rule(category, rf"{body}.{{0,60}}{severity}|{severity}.{{0,60}}{body}", 1)
+    for category, body, severity in _BODY_AND_SEVERITY
+)
+
 PRIORITY = (
     C.OVERDOSE_POISONING,
     C.ANAPHYLAXIS,
@@ -951,7 +1013,11 @@ _IDIOMS = re.compile(
     r"|\b(?:cut|burn\w*|hurt|scald\w*) myself (?:on|while|when|cooking|shaving|chopping|"
     r"gardening|at the gym|with the (?:knife|kettle|oven|iron|pan|tray|stove))\b"
 )
-_NEG_INSIDE = re.compile(r"\b(?:never|not|didn'?t|doesn'?t|don'?t|won'?t|wouldn'?t|isn'?t)\b")
+# "he never hit me": a negation right before the violent verb inside the trigger itself.
+_NEG_INSIDE = re.compile(
+    r"\b(?:never|not|didn'?t|doesn'?t|don'?t|won'?t|wouldn'?t|isn'?t) (?:\w+ )?(?:hit|hits|beat|"
+    r"beats|hurt|hurts|touch\w*|punch\w*|kick\w*|chok\w*|slap\w*|push\w*|abus\w*|threaten\w*)\b"
+)
 _INTENT_BEFORE = re.compile(
     r"\b(?:going to|gonna|will|i'?ll|want to|wanna|plan(?:ning)? to|about to|thinking (?:about|"
     r"of)|might|ready to)\s*$"
@@ -1063,7 +1129,8 @@ _RESOLVED = re.compile(
     r"(?:went|go|gone|goes) away|passed after|stopped after|has stopped|had stopped|"
     r"is gone now|are gone now|all good now|fine now|ok now|okay now|resolved|"
     r"feel fine now|no longer|don'?t feel that way|all clear|cleared me|was fine|"
-    r"turned out to be|ended up being|false alarm)\b"
+    r"turned out to be|ended up being|false alarm|came back (?:normal|clear|fine|negative)|"
+    r"(?:was|were|is|are) (?:all )?normal)\b"
 )
 _RECENT_TIME = re.compile(
     r"\b(?:tonight|today|this (?:morning|evening|afternoon|week)|last night|(?:\d+|a few|few|"
