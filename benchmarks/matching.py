@@ -320,7 +320,7 @@ def main() -> int:
     print("\n".join(rows))
     if cv:
         print(f"\n{cv}")
-    print("\n## Cost (one query at a time, one thread; 500 MQP queries)\n")
+    print(f"\n## Cost (one query at a time, one thread; {len(sample)} MQP queries)\n")
     print(
         "| KB size | first encode (uncached) | index build s | cold start s (cached) "
         "| p50 ms | p99 ms | CPU p50 ms | CPU p99 ms | peak MB |"
