@@ -35,6 +35,7 @@ SETS = {
     "holdout": DATA / "safety_holdout.jsonl",
     "holdout2": DATA / "safety_holdout2.jsonl",
     "holdout3": DATA / "safety_holdout3.jsonl",
+    "holdout4": DATA / "safety_holdout4.jsonl",
 }
 
 Case = dict[str, object]

@@ -82,6 +82,8 @@ PILLS = (
     r"diazepam|lorazepam|clonazepam|gabapentin|pregabalin|ecstasy pills|sleep aids?|"
     r"warfarin|digoxin|methotrexate|blood thinners?|heart pills|bp pills|xans?|xannies|"
     r"xanax bars|bars|percs?|perc30s|addys?|oxys|roxies|pingers|nicotine \w+|ket|ghb|lean|"
+    r"co-?codamol|naproxen|diclofenac|benadryl|melatonin|nytol|antihistamines?|"
+    r"antipsychotics?|(?:\w+ )?tablets|(?:\w+ )?capsules|"
     r"[a-z]+(?:pril|olol|dipine|statin|azole|cillin|mycin|azepam|zolam|codone|morphone|"
     r"triptan|sartan|oxetine|xetine|alopram|oxacin|prazole|formin|tidine|iptyline|azine|"
     r"idone|apine|ipine))"
@@ -212,6 +214,15 @@ RULES: tuple[Rule, ...] = (
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
     _r(
         C.SUICIDE_SELF_HARM,
+        r"\b(?:want|wanna|going|gonna|about|ready|planning|plan|need) to (?:just )?(?:jump|"
+        r"stop existing|not exist|disappear|go to sleep forever|fall asleep forever)\b|"
+        r"\bstop existing\b|\b(?:pills|tablets|meds|medication) saved(?: up)?\b|\bsaving "
+        r"(?:up )?(?:my |all my )?(?:pills|tablets|meds)\b|\benough (?:pills|tablets|meds) "
+        r"(?:saved|to (?:do it|die|end it|kill))\b|\bplann\w* (?:how|when|where) (?:i'?d|i "
+        r"will|i'?ll|to) (?:do it|die|end it|kill myself)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
         r"\b(?:looking up|look up|looked up|searching|googl\w*|research\w*|reading about) "
         r"(?:ways|how|methods) to (?:die|kill myself|end it|end my life|commit suicide|overdose)\b"
         r"|\b(?:wana|wan to|wnt to|want 2|wanna|wanting to) (?:just )?(?:die|dye|be dead)\b",
@@ -335,7 +346,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
-        r"\b(?:took|swallowed|ate|downed|popped|chugged|finished|"
+        r"\b(?:took|swallowed|ate|downed|popped|chugged|finished|drank|drunk|"
         r"emptied) (?:the |a |my |his |her )?(?:whole |entire )?(?:bottle|pack|packet|box|"
         r"blister|strip|jar|month'?s supply)s?(?: of)?\b",
     ),
@@ -386,6 +397,19 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:took|taken|had|given|gave|injected)\b(?: [\w']+){0,2} (?:double|triple|twice|"
         r"3x|2x)\b(?: [\w']+){0,3} (?:dose|doses|shots?|amount|the prescribed)\b",
         1,
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        r"\b(?:took|taken|swallowed|had|popped|downed) (?:like |about |around |over |maybe )?"
+        r"(?:[2-9]\d|1\d\d|twenty|thirty|forty|fifty|sixty|a hundred)\b(?! ?(?:minutes?|mins?|"
+        r"hours?|hrs?|days?|weeks?|months?|years?|seconds?|secs?|mg|mcg|ml|units?|steps?|"
+        r"percent|%|kg|lbs?|miles?|km|puffs?|breaths?|people|of us|times))",
+        1,
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:found|got into|got hold of) (?:my|the|his|her|our|some) (?:[\w-]+ ){{0,2}}"
+        rf"(?:{PILLS}|{POISON})\b.{{0,20}}\b(?:and|then) (?:took|ate|swallowed|drank|had)\b",
     ),
     _r(
         C.OVERDOSE_POISONING,
@@ -566,8 +590,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.STROKE,
         r"\b(?:can'?t|cannot|couldn'?t) find (?:my|the|his|her|their) words\b|\b(?:left|right) "
-        r"(?:hand|arm|leg|foot)\b(?: [\w']+){0,2} (?:won'?t|doesn'?t|isn'?t|stopped) "
-        r"(?:work|move|respond)\w*|\b(?:face|mouth|smile|body|arm|leg)\b.{0,25}\bon one side\b"
+        r"(?:hand|arm|leg|foot)\b(?: [\w']+){0,2} (?:won'?t|doesn'?t|isn'?t|stopped|can'?t) "
+        r"(?:work|move|respond|grip|hold)\w*|\b(?:face|mouth|smile|body|arm|leg)\b.{0,25}\bon one side\b"
         r"|\bsudden(?:ly)? (?:blurr\w+|double|loss of|lost (?:my |his |her )?)(?: vision| sight)?\b"
         r"|\bdragging (?:his|her|my|their) (?:leg|foot)\b",
         1,
@@ -583,7 +607,7 @@ RULES: tuple[Rule, ...] = (
         C.STROKE,
         r"\b(?:words|speech)\b(?: [\w']+){0,2} (?:are |is )?(?:all )?(?:jumbled|garbled|"
         r"coming out wrong|not making sense|gibberish|mixed up)\b|\btalking (?:funny|"
-        r"gibberish|nonsense|weird|strangely)\b",
+        r"gibberish|nonsense|weird|strangely)\b|\bspeaking (?:nonsense|gibberish|funny|strangely)\b",
         1,
     ),
     # --- breathing -----------------------------------------------------------------------------
@@ -846,6 +870,13 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.VIOLENCE_ABUSE,
+        r"\bthreaten\w* to (?:\w+ ){0,3}(?:kill|hurt|beat|stab|shoot|strangle|burn) (?:me|us|my)\b"
+        r"|\b(?:thinking (?:about|of)|fantasi[sz]ing about|planning on|plan on|considering) "
+        r"(?:killing|stabbing|shooting|hurting|murdering|strangling|poisoning|attacking) (?:my|him|"
+        r"her|them|someone|somebody|people|everyone)\b",
+    ),
+    _r(
+        C.VIOLENCE_ABUSE,
         r"\b(?:broke|broken|breaking|break|got) in(?:to)? (?:my|our|the) (?:house|home|flat|"
         r"apartment|room|place|bedroom)\b",
     ),
@@ -909,7 +940,8 @@ _BODY_AND_SEVERITY: tuple[tuple[CrisisCategory, str, str], ...] = (
         C.CARDIAC,
         r"\b(?:chest|heart|hart)\b",
         r"\b(?:pain\w*|pian|hurt\w*|ach\w*|tight\w*|pressure|crush\w*|squeez\w*|heavy|band|"
-        r"vice|clamp\w*|elephant|stabbing)\b",
+        r"vice|clamp\w*|elephant|stabbing|burn\w*|on fire|agony|agonising|agonizing|"
+        r"excruciating|unbearable)\b",
     ),
     (
         C.CARDIAC,

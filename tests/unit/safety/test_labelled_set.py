@@ -17,7 +17,15 @@ from bot.safety import detect_crisis
 from bot.safety.redaction import find_spans
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-SETS = ["safety_cases.jsonl", "safety_holdout.jsonl"]
+# The held-out sets were each written after a round of rule changes and scored blind first
+# (the numbers are in docs/safety.md); they guard against regressions from then on.
+SETS = [
+    "safety_cases.jsonl",
+    "safety_holdout.jsonl",
+    "safety_holdout2.jsonl",
+    "safety_holdout3.jsonl",
+    "safety_holdout4.jsonl",
+]
 MIN_PER_CATEGORY = 25
 MIN_PER_KIND = 15
 
@@ -92,5 +100,6 @@ def test_redaction_meets_its_targets(name: str) -> None:
                 continue
             tokens += 1
             changed += any(token.start() < e and s < token.end() for _, s, e in got)
-    assert found / total >= 0.95, misses
+    if total:
+        assert found / total >= 0.95, misses
     assert changed / tokens <= 0.02
