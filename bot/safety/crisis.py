@@ -591,7 +591,8 @@ RULES: tuple[Rule, ...] = (
         C.STROKE,
         r"\b(?:can'?t|cannot|couldn'?t) find (?:my|the|his|her|their) words\b|\b(?:left|right) "
         r"(?:hand|arm|leg|foot)\b(?: [\w']+){0,2} (?:won'?t|doesn'?t|isn'?t|stopped|can'?t) "
-        r"(?:work|move|respond|grip|hold)\w*|\b(?:face|mouth|smile|body|arm|leg)\b.{0,25}\bon one side\b"
+        r"(?:work|move|respond|grip|hold)\w*"
+        r"|\b(?:face|mouth|smile|body|arm|leg)\b.{0,25}\bon one side\b"
         r"|\bsudden(?:ly)? (?:blurr\w+|double|loss of|lost (?:my |his |her )?)(?: vision| sight)?\b"
         r"|\bdragging (?:his|her|my|their) (?:leg|foot)\b",
         1,
@@ -607,7 +608,8 @@ RULES: tuple[Rule, ...] = (
         C.STROKE,
         r"\b(?:words|speech)\b(?: [\w']+){0,2} (?:are |is )?(?:all )?(?:jumbled|garbled|"
         r"coming out wrong|not making sense|gibberish|mixed up)\b|\btalking (?:funny|"
-        r"gibberish|nonsense|weird|strangely)\b|\bspeaking (?:nonsense|gibberish|funny|strangely)\b",
+        r"gibberish|nonsense|weird|strangely)\b"
+        r"|\bspeaking (?:nonsense|gibberish|funny|strangely)\b",
         1,
     ),
     # --- breathing -----------------------------------------------------------------------------
