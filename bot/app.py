@@ -123,6 +123,21 @@ class Core:
             open_ = [card(e) for e in waiting if e.state == "open"]
             return mine, open_
 
+    def faq_choices(self, typed: str, limit: int = 25) -> list[tuple[str, str]]:
+        """Knowledge-base questions close to what someone is typing, for autocomplete.
+
+        Each choice is (question shown, text searched); nothing until three characters are typed,
+        so half a word does not flood the list.
+        """
+        if len(typed.strip()) < 3:  # noqa: PLR2004
+            return []
+        choices = []
+        for candidate in self.matcher.match(typed, limit=limit).candidates:
+            entry = self.matcher.entry(candidate.entry_id)
+            if entry is not None:
+                choices.append((entry.question, entry.question))
+        return choices
+
     def close(self) -> None:
         """Stop the database thread and release connections."""
         self.db.close()
@@ -318,6 +333,8 @@ async def run(
     core.attach(adapter)
     if hasattr(adapter, "home_query"):
         adapter.home_query = core.home_cards
+    if hasattr(adapter, "faq_lookup"):
+        adapter.faq_lookup = core.faq_choices
     if hold_delivery:
         core.outbox.hold(hold_delivery)
     stop = asyncio.Event()
