@@ -36,6 +36,7 @@ SETS = {
     "holdout2": DATA / "safety_holdout2.jsonl",
     "holdout3": DATA / "safety_holdout3.jsonl",
     "holdout4": DATA / "safety_holdout4.jsonl",
+    "holdout5": DATA / "safety_holdout5.jsonl",
 }
 
 Case = dict[str, object]

@@ -132,7 +132,7 @@ RULES: tuple[Rule, ...] = (
     # --- suicide and self-harm -------------------------------------------------------------
     _r(
         C.SUICIDE_SELF_HARM,
-        rf"\b(?:{KILL}(?:ing|ed)?|off(?:ing)?|unalive|hang(?:ing)?|shoot(?:ing)?|"
+        rf"\b(?:{KILL}(?:ing|in|ed)?|off(?:ing)?|unalive|hang(?:ing)?|shoot(?:ing)?|"
         rf"drown(?:ing|ed)?|hurt(?:ing)?|harm(?:ing|ed)?|cut(?:ting)?|burn(?:ing|ed|t)?|starv\w*|"
         rf"end(?:ing)?|stab(?:bing|bed)?|poison(?:ing)?|overdose)"
         rf" {SELF}\b",
@@ -341,7 +341,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.OVERDOSE_POISONING,
         rf"\b(?:took|taken|take|taking|swallowed|swallow|ate|eaten|"
-        rf"downed|popped|chugged|had|taken like|took like) (?:like |maybe |about |around |"
+        rf"downed|popped|chugged|had|taken like|took like|did|done|used|snorted|smoked|"
+        rf"injected|shot up) (?:like |maybe |about |around |"
         rf"over |at least )?{MANY}(?: [\w']+){{0,3}} {PILLS}\b",
     ),
     _r(
@@ -721,8 +722,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.SEVERE_BLEEDING,
         r"\b(?:vomiting|throwing up|coughing up|puking|spitting up|"
-        r"threw up|puked|vomited|coughed up) (?:a lot of |lots of |so much |bright red |"
-        r"dark |some )?(?:blood|bloody)\b",
+        r"threw up|puked|vomited|coughed up)\b(?: [\w']+){0,3} (?:blood|bloody)\b",
     ),
     _r(
         C.SEVERE_BLEEDING,
@@ -973,13 +973,62 @@ _BODY_AND_SEVERITY: tuple[tuple[CrisisCategory, str, str], ...] = (
     ),
     (
         C.ANAPHYLAXIS,
-        r"\b(?:allerg\w*|peanuts?|nuts?|shellfish|sting|stung|hives|epi ?-?pen)\b",
+        r"\b(?:allerg\w*|peanuts?|nuts?|shellfish|sting|stung|hives|epi ?-?pen|vaccine|"
+        r"injection|jab|antibiotics?|penicillin|new (?:med\w*|drug|tablets?))\b",
         r"\b(?:throat|tongue|swell\w*|swollen|puff\w*|wheez\w*|can'?t breathe|struggling "
         r"to breathe|faint\w*|dizzy|collaps\w*)\b",
     ),
 )
+_BODY_AND_SEVERITY += (
+    (
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:dying|death|dead|my funeral|end it|end my life|kill(?:ing)? myself|not (?:be )?here|"
+        r"no way out|only way out)\b",
+        r"\b(?:relief|peace|better|escape|imagin\w*|fantasi[sz]\w*|daydream\w*|plan\w*|ready|"
+        r"deciding|decided|only option|except|easier|the answer)\b",
+    ),
+    (
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:pills|tablets|meds|bottle|rope|knife|razor|gun|bridge|ledge|roof)\b",
+        r"\b(?:deciding whether|whether to|take them all|all of them|do it|end it|tonight|goodbye|"
+        r"last time)\b",
+    ),
+    (
+        C.OVERDOSE_POISONING,
+        r"\b(?:baby|toddler|kid|child|son|daughter|\d+ ?(?:year|yr|month)s? ?old|little one)\b",
+        r"\b(?:drank|swallowed|chewed|licked) (?:something|some|stuff|it|from)\b|"
+        r"\b(?:cleaning|cleaner|medicine|chemical|poison)\w*\b.{0,40}\b(?:drank|swallowed|ate)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        r"\b(?:hands?|arms?|belt|rope|cord) (?:around|round|on) my (?:neck|throat)\b|\b(?:burn|"
+        r"set fire to|torch)\w* (?:the house|my house|the flat|me)\b",
+        r"\b(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|ex|dad|mom|mum|someone|"
+        r"threat\w*|last night|tonight|again)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        r"\b(?:attacked|assaulted|stabbed|strangled|choked|raped|punched|beat up|mugged|"
+        r"slashed) me\b",
+        r"\b(?:he|she|they|someone|somebody|ex|partner|husband|wife|boyfriend|girlfriend|man|"
+        r"guy|woman|stranger|broke in|terrified|scared)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        r"\b(?:want|wanna|going|gonna|planning|plan|about|need) to (?:kill|hurt|stab|shoot|murder|"
+        r"beat up|strangle)\b",
+        r"\b(?:the|that|this) (?:guy|man|woman|person|girl|boy|kid|teacher|bastard|bitch|"
+        r"idiot|neighbou?r|driver)\b",
+    ),
+    (
+        C.STROKE,
+        r"\b(?:lost|losing|no|can'?t feel (?:any)?) ?(?:feeling|sensation|movement|strength|"
+        r"control)\b",
+        r"\b(?:left|right|one) (?:side|arm|leg|hand)\b|\bwhole (?:left|right) side\b",
+    ),
+)
 RULES = RULES + tuple(
-    Rule(category, rf"{body}.{{0,60}}{severity}|{severity}.{{0,60}}{body}", 1)
+    Rule(category, rf"(?:{body}).{{0,60}}(?:{severity})|(?:{severity}).{{0,60}}(?:{body})", 1)
     for category, body, severity in _BODY_AND_SEVERITY
 )
 
@@ -1271,6 +1320,12 @@ def _is_information_question(sentence: str, category: CrisisCategory) -> bool:
     return bool(_INFO_CUE.search(stripped)) or not _PERSONAL.search(stripped)
 
 
+_FUTURE_AGAIN = re.compile(
+    r"\b(?:happen|occur|come back|recur|get it|have it|need it|do that|go through (?:it|that))"
+    r" again\b"
+)
+
+
 class _Sentence:
     """Guard facts about one sentence, computed once however many triggers it holds."""
 
@@ -1280,7 +1335,8 @@ class _Sentence:
         self.hyperbole = bool(_LAUGH.search(text) and _HYPERBOLE.search(text))
         self.if_question = bool(_IF_QUESTION.match(text)) and text.rstrip().endswith("?")
         self.strong_past = bool(_STRONG_PAST.search(text))
-        self.ongoing = bool(_RECENT.search(text))
+        # "will it happen again?" asks about the future; it is not happening now.
+        self.ongoing = bool(_RECENT.search(_FUTURE_AGAIN.sub(" ", text)))
         self.recent = self.ongoing or bool(_RECENT_TIME.search(text))
         self.distant_past = bool(_DISTANT_PAST.search(text)) and not (
             _REVIVED.search(text) or _RECENT_TIME.search(text)

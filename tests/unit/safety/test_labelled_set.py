@@ -25,6 +25,7 @@ SETS = [
     "safety_holdout2.jsonl",
     "safety_holdout3.jsonl",
     "safety_holdout4.jsonl",
+    "safety_holdout5.jsonl",
 ]
 MIN_PER_CATEGORY = 25
 MIN_PER_KIND = 15
