@@ -37,6 +37,7 @@ SETS = {
     "holdout3": DATA / "safety_holdout3.jsonl",
     "holdout4": DATA / "safety_holdout4.jsonl",
     "holdout5": DATA / "safety_holdout5.jsonl",
+    "holdout6": DATA / "safety_holdout6.jsonl",
 }
 
 Case = dict[str, object]

@@ -214,6 +214,16 @@ RULES: tuple[Rule, ...] = (
     _r(C.SUICIDE_SELF_HARM, r"\bkys\b", 1),
     _r(
         C.SUICIDE_SELF_HARM,
+        r"\b(?:swallow|take|down|drink)\w* (?:everything|all the pills|all the meds|every pill) "
+        r"(?:in|from) (?:the|my) (?:medicine|bathroom|drug)\w*(?: cabinet| cupboard)?\b|"
+        r"\b(?:rather|sooner) (?:be dead|die) than (?:keep|go on|live|feel|carry on|continue|be "
+        r"like this|wake up|face)\b|\b(?:on|at|off) (?:the|a) (?:bridge|roof|ledge|edge|cliff|"
+        r"railway|tracks|balcony)\b.{0,40}\b(?:jump\w*|end it|kill)\b|\b(?:he'?ll|she'?ll|"
+        r"i'?ll|going to|gonna|threatening to|wants to|about to) jump\b(?! (?:in|on|into|the "
+        r"queue|at the chance|ship))",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
         r"\b(?:want|wanna|going|gonna|about|ready|planning|plan|need) to (?:just )?(?:jump|"
         r"stop existing|not exist|disappear|go to sleep forever|fall asleep forever)\b|"
         r"\bstop existing\b|\b(?:pills|tablets|meds|medication) saved(?: up)?\b|\bsaving "
@@ -414,6 +424,13 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
+        r"\bmixed up (?:her|his|my|their) (?:pills|meds|tablets|medication)\b|\btook "
+        r"(?:someone else'?s|(?:her|his|my) (?:husband|wife|partner|mum|mom|dad|son|daughter)'?s)"
+        r"(?: pills| meds| tablets| medication)?\b",
+        1,
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
         r"\b(?:dog|cat|puppy|kitten|pup)\b.{0,30}\b(?:ate|eaten|got into|chewed|swallowed|"
         r"licked)\b.{0,30}\b(?:chocolate|grapes|raisins|xylitol|rat poison|antifreeze|lil(?:y|ies)|"
         r"onions?|ibuprofen|paracetamol|pills|tablets|meds|gum)\b",
@@ -558,6 +575,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(C.STROKE, r"\bstroke symptoms? (?:right now|now|started)\b"),
     _r(C.STROKE, r"\bthunderclap headache\b"),
+    _r(
+        C.STROKE,
+        r"\b(?:left|right|one side|arm|leg|face)\b.{0,30}\b(?:sudden(?:ly)?|all of a sudden)\b"
+        r".{0,30}\b(?:weak\w*|numb\w*|heavy|dead|droop\w*|limp|paraly\w*)\b",
+    ),
     _r(
         C.STROKE,
         r"\b(?:can'?t|cannot|unable to|couldn'?t) (?:move|feel|lift|use|raise) (?:my|his|her|"
@@ -827,7 +849,7 @@ RULES: tuple[Rule, ...] = (
         r"chok\w*|strangl\w*|slap\w*|shov\w*|push\w*|attack\w*|stab\w*|rap\w*|"
         r"assault\w*|molest\w*|abus\w*|hurt|hurts|hurting|threaten\w*|burn\w*|grabbed|"
         r"dragged|locked|locks|touch\w*|throws things at|threw \w+ at) (?:me|us|my|the kids|"
-        r"our)\b(?! (?:up|at (?:chess|cards|tennis|\w+ games?)|to it|with (?:a|the) "
+        r"our)\b(?! (?:at (?:chess|cards|tennis|\w+ games?)|to it|with (?:a|the) "
         r"(?:bill|question|news|facts)))",
     ),
     _r(
@@ -1077,7 +1099,9 @@ _IDIOMS = re.compile(
     r"(?:final|game|match|exam|interview))\b|\bchoking hazard\b"
     r"|\b(?:stroke of (?:luck|genius|midnight)|back ?stroke|breast ?stroke|heat ?stroke)\b"
     r"|\bsuicide (?:squad|mission|doors?|run|drills?|sprints?|king|knot)\b"
-    r"|\b(?:beat|hit|beats|hits) me (?:at|to it|up|in (?:chess|cards|a race|the))\b"
+    r"|\b(?:beat|hit|beats|hits) me (?:at|to it|in (?:chess|cards|a race|the))\b|\bhits? me up\b"
+    r"|\bchok\w* on (?:all )?(?:this|that|the|my|these) (?:paperwork|work|workload|emails|debt|"
+    r"bills|admin|smoke|dust|pollen|homework|deadlines)\b"
     r"|\b(?:mom|mum|dad|mother|father|wife|husband|boss|teacher|coach|parents?) (?:is|are|"
     r"'s|s|will|'ll|gonna|going to)(?: \w+){0,2} (?:kill|murder) me (?:when|if|for|once|"
     r"lol|haha)\b"
@@ -1177,7 +1201,8 @@ _PAST = re.compile(
     r"previous(?:ly)?|once had|had one|had two|had a history|"
     r"in (?:my|his|her|their) (?:\d0s|\d0'?s|teens|twenties|thirties|forties|fifties|sixties|"
     r"seventies|eighties|nineties)|"
-    r"at (?:age )?\d{1,2}(?! ?(?:am|pm|a\.m|p\.m|mg|minutes?|mins?|hours?|o'?clock|:|\.|%))|"
+    r"at (?:age )?\d{1,2}(?! ?(?:am|pm|a\.m|p\.m|mg|minutes?|mins?|hours?|o'?clock|:|\.|%|"
+    r"weeks?|wks?))|"
     r"(?:since|after) (?:my|his|her) (?:heart attack|stroke|attempt|overdose)|"
     r"(?:years|months) (?:clean|sober|free|since))\b"
 )

@@ -26,6 +26,7 @@ SETS = [
     "safety_holdout3.jsonl",
     "safety_holdout4.jsonl",
     "safety_holdout5.jsonl",
+    "safety_holdout6.jsonl",
 ]
 MIN_PER_CATEGORY = 25
 MIN_PER_KIND = 15
