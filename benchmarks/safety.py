@@ -374,8 +374,10 @@ def report(name: str, cases: list[Case], details: bool) -> list[str]:
     for n, s in phi_scores.items():
         fn = finders[n][0]
         speed = throughput(fn, texts, 0.5 if n == "scrubadub" else 1.0)
+        labelled = sum(v[1] for v in s.found.values())
+        recall = f"{s.recall():.3f} ({labelled} spans)" if labelled else "n/a (no spans)"
         rows.append(
-            f"| {name} | PHI | {n} | span recall {s.recall():.3f} | over-redaction "
+            f"| {name} | PHI | {n} | span recall {recall} | over-redaction "
             f"{s.over_rate():.4f} | {speed:,.0f} |"
         )
     mine = phi_scores["careline rules"]
