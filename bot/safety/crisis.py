@@ -116,12 +116,15 @@ CHILD = (
 
 @dataclass(frozen=True, slots=True)
 class Rule:
-    """One trigger: a pattern, its category, and how strong a signal it is (1 weak, 2 strong)."""
+    """One trigger: a pattern and its category.
+
+    `weight` 2 is a strong signal; 1 is weak, so the guard for mild, long-standing or explained
+    complaints ("sometimes", "for weeks", "heartburn") can overrule it.
+    """
 
     category: CrisisCategory
     pattern: str
     weight: int = 2
-    chronic_ok: bool = False  # True: fires even with "on and off", "for weeks"
 
 
 def _r(category: CrisisCategory, pattern: str, weight: int = 2) -> Rule:
@@ -1286,7 +1289,6 @@ _LONG_STANDING = re.compile(
 _MEDICAL = frozenset(
     {C.CARDIAC, C.STROKE, C.BREATHING, C.SEVERE_BLEEDING, C.ANAPHYLAXIS, C.OVERDOSE_POISONING}
 )
-_SENTENCE_SPLIT = re.compile(r"(?<=[.!?\n])\s+|\n+")
 
 
 @dataclass(frozen=True, slots=True)
