@@ -19,8 +19,11 @@ log = logging.getLogger(__name__)
 MAX_SHARDS = 16  # compact into one file past this many, so start-up reads stay few
 
 
+KEY_BYTES = 16
+
+
 def _key(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=KEY_BYTES).digest()
 
 
 class CachedEmbedder:
@@ -35,7 +38,8 @@ class CachedEmbedder:
         self._embedder = embedder
         model = hashlib.blake2b(embedder.identity.encode(), digest_size=8).hexdigest()
         self._dir = Path(cache_dir) / "embeddings"
-        self._prefix = f"{model}-"
+        # v2: keys stored as raw uint8 rows (v1's "S16" strings lost trailing zero bytes).
+        self._prefix = f"{model}-v2-"
         self._vectors: dict[bytes, Vectors] = {}
         self._pending: dict[bytes, Vectors] = {}
         self._files: set[Path] = set()
@@ -103,10 +107,10 @@ class CachedEmbedder:
             except (OSError, ValueError, KeyError) as exc:
                 log.warning("skipping damaged embedding cache file %s: %s", file, exc)
                 continue
-            if vectors.ndim != 2 or vectors.shape[1] != self.dim:  # noqa: PLR2004
+            if vectors.shape[1:] != (self.dim,) or keys.shape != (len(vectors), KEY_BYTES):
                 continue
             for key, vector in zip(keys, vectors, strict=True):
-                self._vectors[bytes(key)] = vector
+                self._vectors[key.tobytes()] = vector
             self._files.add(file)
         if self._vectors:
             log.info("read %s cached embeddings from %s", len(self._vectors), self._dir)
@@ -120,7 +124,7 @@ class CachedEmbedder:
         self._files = {merged}
 
     def _write(self, vectors: dict[bytes, Vectors]) -> Path:
-        keys = np.array(list(vectors), dtype="S16")
+        keys = np.frombuffer(b"".join(vectors), dtype=np.uint8).reshape(-1, KEY_BYTES)
         matrix = np.stack(list(vectors.values())).astype(np.float32)
         # Unique names: processes sharing the folder never overwrite each other's shards.
         target = self._dir / f"{self._prefix}{time.time_ns():020d}-{os.getpid()}.npz"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.knowledge.entry import Entry, EntryStatus
-from bot.matching.cache import CachedEmbedder
+from bot.matching.cache import CachedEmbedder, _key
+from bot.matching.embedder import Vectors
 from bot.matching.head import DecisionHead
 from bot.matching.matcher import Matcher
 from bot.matching.minilm import MiniLMEmbedder, resolve_model_path
@@ -232,3 +234,23 @@ def test_a_damaged_cache_file_is_skipped(model: MiniLMEmbedder, tmp_path: Path) 
     recording = RecordingEmbedder(model)
     CachedEmbedder(recording, tmp_path).encode(["kept"])
     assert recording.calls == []
+
+
+def test_cache_keys_ending_in_a_zero_byte_survive_a_restart(
+    model: MiniLMEmbedder, tmp_path: Path
+) -> None:
+    # About 1 text in 256 hashes to a key ending in 0x00; such keys must round-trip exactly.
+    texts = [f"text {index}" for index in range(600)]
+    assert any(_key(text).endswith(b"\x00") for text in texts)
+
+    class Constant(RecordingEmbedder):
+        def encode(self, texts: Sequence[str]) -> Vectors:
+            self.calls.append(list(texts))
+            return np.ones((len(texts), self.dim), dtype=np.float32)
+
+    cache = CachedEmbedder(Constant(model), tmp_path)
+    cache.encode(texts)
+    cache.flush()
+    again = Constant(model)
+    CachedEmbedder(again, tmp_path).encode(texts)
+    assert again.calls == []
