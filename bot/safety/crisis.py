@@ -89,7 +89,8 @@ PILLS = (
     r"idone|apine|ipine))"
 )
 MANY = (
-    r"(?:(?:way |far |so )?too (?:many|much)(?: of)?|so many|a lot of|"
+    r"(?:(?:way |far |so )?too (?:many|much)(?: of)?|so many|a lot of|a load of|loads of|"
+    r"a ton of|tons of|a heap of|heaps of|"
     r"a bunch of|lots of|loads of|all (?:of )?(?:my|the|his|her)|"
     r"all of them|the whole|a whole|an entire|the entire|whole|entire|half (?:a|the) bottle of|"
     r"(?:\d{2,3}|[2-9]\d?|ten|twelve|fifteen|twenty|thirty|forty|fifty|a hundred|handful of|"
@@ -106,7 +107,8 @@ POISON = (
     r"solvent|(?:\w+ )?fluid|polish|magnets?|cigarettes?|a cigarette|superglue|glue|"
     r"dishwasher (?:tablet|pod)s?|hand saniti[sz]er|rubbing alcohol|windshield washer|"
     r"(?:\w+ )?liquid|(?:\w+ )?soap|(?:\w+ )?detergent|nicotine(?: \w+)?|vape|"
-    r"cannabis|weed|edibles?|gummies|perfume|cologne|(?:\w+ )?syrup)"
+    r"cannabis|weed|edibles?|gummies|perfume|cologne|(?:\w+ )?syrup|rat bait|mouse bait|"
+    r"slug pellets|(?:\w+ )?bait)"
 )
 CHILD = (
     r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid)|little one|"
@@ -137,8 +139,9 @@ RULES: tuple[Rule, ...] = (
         C.SUICIDE_SELF_HARM,
         rf"\b(?:{KILL}(?:ing|in|ed)?|off(?:ing)?|unalive|hang(?:ing)?|shoot(?:ing)?|"
         rf"drown(?:ing|ed)?|hurt(?:ing)?|harm(?:ing|ed)?|cut(?:ting)?|burn(?:ing|ed|t)?|starv\w*|"
-        rf"end(?:ing)?|stab(?:bing|bed)?|poison(?:ing)?|overdose)"
-        rf" {SELF}\b",
+        rf"end(?:ing)?|stab(?:bing|bed)?|poison(?:ing)?|overdose|scratch(?:ing|ed)?|"
+        rf"punch(?:ing|ed)?|bruis(?:ing|ed))"
+        rf" {SELF}\b(?! (?:on|at night|because|from|in my sleep))",
     ),
     _r(
         C.SUICIDE_SELF_HARM,
@@ -161,7 +164,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.SUICIDE_SELF_HARM,
-        r"\b(?:do ?n'?t|do not|dont|no longer|don't even) (?:want|wanna|"
+        r"\b(?:do ?n'?t|do not|dont|does ?n'?t|does not|doesnt|no longer|don't even) (?:want|wanna|"
         r"wish) (?:to )?(?:live|be alive|exist|wake up|be here|go on|keep going)\b",
     ),
     _r(
@@ -228,7 +231,8 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.SUICIDE_SELF_HARM,
         r"\b(?:want|wanna|going|gonna|about|ready|planning|plan|need) to (?:just )?(?:jump|"
-        r"stop existing|not exist|disappear|go to sleep forever|fall asleep forever)\b|"
+        r"stop existing|not exist|disappear(?! for (?:a|the|an) (?:weekend|week|day|while|bit|few|"
+        r"couple|hour|month))|go to sleep forever|fall asleep forever)\b|"
         r"\bstop existing\b|\b(?:pills|tablets|meds|medication) saved(?: up)?\b|\bsaving "
         r"(?:up )?(?:my |all my )?(?:pills|tablets|meds)\b|\benough (?:pills|tablets|meds) "
         r"(?:saved|to (?:do it|die|end it|kill))\b|\bplann\w* (?:how|when|where) (?:i'?d|i "
@@ -851,7 +855,8 @@ RULES: tuple[Rule, ...] = (
         r"(?: \w+){0,2} (?:hit|hits|hitting|beat|beats|beating|beat up|punch\w*|kick\w*|"
         r"chok\w*|strangl\w*|slap\w*|shov\w*|push\w*|attack\w*|stab\w*|rap\w*|"
         r"assault\w*|molest\w*|abus\w*|hurt|hurts|hurting|threaten\w*|burn\w*|grabbed|"
-        r"dragged|locked|locks|touch\w*|throws things at|threw \w+ at) (?:me|us|my|the kids|"
+        r"dragged|locked|locks|touch\w*|throws things at|threw \w+ at|slamm\w*|smash\w*|"
+        r"bang\w*|pull\w*|forc\w*) (?:me|us|my|the kids|"
         r"our)\b(?! (?:at (?:chess|cards|tennis|\w+ games?)|to it|with (?:a|the) "
         r"(?:bill|question|news|facts)))",
     ),
@@ -1007,6 +1012,51 @@ _BODY_AND_SEVERITY: tuple[tuple[CrisisCategory, str, str], ...] = (
 _BODY_AND_SEVERITY += (
     (
         C.SUICIDE_SELF_HARM,
+        r"\b(?:not wake up|never wake up|fall asleep forever|sleep forever|"
+        r"disappear\w* (?:for good|forever)|no future|nothing left (?:for me|to live for)|"
+        r"this is the end(?! of)|the end for me|(?:saying|said) my goodbyes"
+        r"|without me(?! for| while|"
+        r" during| on | at | until| till| tonight| this)|if i (?:died|was gone|"
+        r"were gone|disappeared)|(?:leave|dip from|exit|check out of) (?:this|the) world|"
+        r"want (?:it|this|everything) (?:all )?over|waste of space|"
+        r"(?:drive|crash|steer)\w* (?:my car |the car )?into (?:a|the) (?:wall|tree|river|"
+        r"lake|truck|lorry|bridge|sea))\b",
+        r"\b(?:want|wanna|wish|ready|going to|gonna|plan\w*|decided|tonight|for good|forever|"
+        r"relieved|better|fine|nothing|done|enough|i'?m|i am|i'?ve|i feel|i think|myself|"
+        r"saying|said)\b",
+    ),
+    (
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:researching|looking up|googling|reading up on) how (?:many|much)\b",
+        r"\b(?:pills|tablets|meds|it would take|to die|is fatal|is lethal|to overdose)\b",
+    ),
+    (
+        C.OVERDOSE_POISONING,
+        r"\b(?:took|taken|swallowed|downed|had)\b",
+        r"\b(?:(?:whole|entire|full) (?:prescription|supply|bottle|packet|pack|box|month'?s)|"
+        r"all (?:my|his|her|the) (?:pills|tablets|meds)) (?:at once|in one go|all together)\b|"
+        r"\b(?:some|a few|random|unknown|someone'?s) (?:pills|tablets|meds)\b.{0,60}\b(?:not "
+        r"sure what|don'?t know what|no idea what|like \d+|about \d+)",
+    ),
+    (
+        C.OVERDOSE_POISONING,
+        r"\b(?:drinking|drunk|alcohol|vodka|wine|beer|booze)\b",
+        r"\b(?:took|taken|popped|swallowed) (?:my |some |a few |all my |his |her )?(?:sleeping "
+        r"(?:pills|tablets)|painkillers|xanax|valium|benzos|diazepam|opioids|oxy\w*|codeine)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        r"\b(?:gets|becomes|is|turns|getting|got) (?:really |so |very )?(?:violent|aggressive|"
+        r"abusive)\b|\b(?:following|chasing|stalking) me\b",
+        r"\b(?:scared|afraid|terrified|frightened|weapon|knife|gun|hurt|hit|home|tonight|now)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        r"\bforc\w* me (?:to have sex|into sex|to do (?:sexual|things))|\bmakes? me have sex\b",
+        r"\b(?:he|she|they|partner|husband|wife|boyfriend|girlfriend|uncle|dad|step\w*|boss)\b",
+    ),
+    (
+        C.SUICIDE_SELF_HARM,
         r"\b(?:dying|death|dead|my funeral|end it|end my life|kill(?:ing)? myself|not (?:be )?here|"
         r"no way out|only way out)\b",
         r"\b(?:relief|peace|better|escape|imagin\w*|fantasi[sz]\w*|daydream\w*|plan\w*|ready|"
@@ -1016,7 +1066,7 @@ _BODY_AND_SEVERITY += (
         C.SUICIDE_SELF_HARM,
         r"\b(?:pills|tablets|meds|bottle|rope|knife|razor|gun|bridge|ledge|roof)\b",
         r"\b(?:deciding whether|whether to|take them all|all of them|do it|end it|tonight|goodbye|"
-        r"last time)\b",
+        r"last time|in my hand|right now|holding (?:it|them)|ready)\b",
     ),
     (
         C.OVERDOSE_POISONING,
@@ -1112,9 +1162,15 @@ _IDIOMS = re.compile(
     r"|\bcan'?t (?:go on|take it|do this) (?:any ?more )?(?:with|at) (?:this|my) (?:job|"
     r"diet|class|course)\b"
     r"|\bscared (?:me )?to death\b|\bbored to death\b|\bworried (?:myself )?sick\b"
+    r"|\b(?:scared|afraid|worried|fear\w*|terrified|nervous|anxious)\b.{0,40}\b(?:die|dying|"
+    r"death)\b|\b(?:die|dying) (?:from|of|in|during|after|on the (?:table|operating))\b"
+    r"|\b(?:am i|will i|could i|would i|might i|can i) (?:going to |gonna )?die\b"
     r"|\b(?:so funny|hilarious|laugh\w*|giggl\w*)\b.{0,40}\b(?:can'?t|couldn'?t|could not) "
     r"breathe?\b|\b(?:can'?t|couldn'?t) breathe?\b.{0,30}\b(?:laugh\w*|so funny|hilarious)\b"
     r"|\bchok\w* (?:back|up)\b"
+    r"|\bbit(?:e|ten)? (?:myself )?(?:on )?(?:my|the|his|her) (?:tongue|lip|cheek)\b"
+    r"|\bscratch\w* (?:myself|my \w+)\b.{0,40}\b(?:eczema|itch\w*|rash|hives|in my sleep|at "
+    r"night|bites?|psoriasis)\b"
     r"|\b(?:hit|kicked|pushed|elbowed|bumped|punched) me (?:by accident|accidentally)\b"
     r"|\baccidentally (?:hit|kicked|pushed|elbowed|bumped|punched) me\b"
     r"|\bchok\w*\b.{0,40}\b(?:test|exam|interview|game|match|final|presentation|speech|"
@@ -1347,6 +1403,8 @@ def _is_information_question(sentence: str, category: CrisisCategory) -> bool:
     return bool(_INFO_CUE.search(stripped)) or not _PERSONAL.search(stripped)
 
 
+# "everyone would be relieved if I died" talks about the writer, not about someone's death.
+_OWN_DEATH = re.compile(r"\b(?:if|when|after|once) i (?:died|die|was dead|were dead|am dead)\b")
 _FUTURE_AGAIN = re.compile(
     r"\b(?:happen|occur|come back|recur|get it|have it|need it|do that|go through (?:it|that))"
     r" again\b"
@@ -1368,7 +1426,7 @@ class _Sentence:
         self.distant_past = bool(_DISTANT_PAST.search(text)) and not (
             _REVIVED.search(text) or _RECENT_TIME.search(text)
         )
-        self.history = bool(_HISTORY.search(text)) and not self.recent
+        self.history = bool(_HISTORY.search(_OWN_DEATH.sub(" ", text))) and not self.recent
         self.past = bool(_PAST.search(text)) and not self.recent
         self.chronic = bool(_CHRONIC.search(text)) and not self.recent
         self._info: dict[bool, bool] = {}
