@@ -38,6 +38,7 @@ SETS = {
     "holdout4": DATA / "safety_holdout4.jsonl",
     "holdout5": DATA / "safety_holdout5.jsonl",
     "holdout6": DATA / "safety_holdout6.jsonl",
+    "holdout7": DATA / "safety_holdout7.jsonl",
 }
 
 Case = dict[str, object]

@@ -111,7 +111,8 @@ POISON = (
     r"slug pellets|(?:\w+ )?bait)"
 )
 CHILD = (
-    r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid)|little one|"
+    r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid|child)|little one|nephew|"
+    r"niece|"
     r"\d+ ?(?:year|yr|month)s? ?old|dog|cat|puppy)"
 )
 
@@ -431,6 +432,11 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
+        r"\b(?:swallowed|took|taken|downed) (?:every|each|all the) (?:single )?(?:pill|tablet|"
+        r"med|capsule)s?\b",
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
         r"\bmixed up (?:her|his|my|their) (?:pills|meds|tablets|medication)\b|\btook "
         r"(?:someone else'?s|(?:her|his|my) (?:husband|wife|partner|mum|mom|dad|son|daughter)'?s)"
         r"(?: pills| meds| tablets| medication)?\b",
@@ -584,6 +590,12 @@ RULES: tuple[Rule, ...] = (
     _r(C.STROKE, r"\bthunderclap headache\b"),
     _r(
         C.STROKE,
+        r"\b(?:can'?t|cannot|couldn'?t|unable to) (?:lift|raise|move) (?:her|his|my|their) "
+        r"(?:arm|leg)\b",
+        1,
+    ),
+    _r(
+        C.STROKE,
         r"\b(?:left|right|one side|arm|leg|face)\b.{0,30}\b(?:sudden(?:ly)?|all of a sudden)\b"
         r".{0,30}\b(?:weak\w*|numb\w*|heavy|dead|droop\w*|limp|paraly\w*)\b",
     ),
@@ -636,7 +648,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.STROKE,
-        r"\b(?:words|speech)\b(?: [\w']+){0,2} (?:are |is )?(?:all )?(?:jumbled|garbled|"
+        r"\b(?:words|speech)\b(?: [\w']+){0,3} (?:are |is )?(?:all )?(?:jumbled|garbled|"
         r"coming out wrong|not making sense|gibberish|mixed up)\b|\btalking (?:funny|"
         r"gibberish|nonsense|weird|strangely)\b"
         r"|\bspeaking (?:nonsense|gibberish|funny|strangely)\b",
@@ -985,7 +997,8 @@ _BODY_AND_SEVERITY: tuple[tuple[CrisisCategory, str, str], ...] = (
         C.BREATHING,
         r"\b(?:breath\w*|air|wheez\w*|gasp\w*|inhaler|asthma)\b",
         r"\b(?:laboured|labored|struggl\w*|can'?t|cannot|barely|hardly|rattl\w*|blue|bluish|"
-        r"purple|grey|gray|gurgl\w*|sucking in|ribs|not working|useless|suffocat\w*)\b",
+        r"purple|grey|gray|gurgl\w*|sucking in|ribs|not working|useless|suffocat\w*|really fast|"
+        r"very fast|rapid|noisy|shallow)\b",
     ),
     (
         C.STROKE,
@@ -1167,7 +1180,8 @@ _IDIOMS = re.compile(
     r"|\b(?:am i|will i|could i|would i|might i|can i) (?:going to |gonna )?die\b"
     r"|\b(?:so funny|hilarious|laugh\w*|giggl\w*)\b.{0,40}\b(?:can'?t|couldn'?t|could not) "
     r"breathe?\b|\b(?:can'?t|couldn'?t) breathe?\b.{0,30}\b(?:laugh\w*|so funny|hilarious)\b"
-    r"|\bchok\w* (?:back|up)\b"
+    r"|\bchok\w* (?:back|up)\b|\b(?:nearly|almost) chok\w* on (?:my|the|a) \w+ (?:when|at|"
+    r"laughing|because)\b"
     r"|\bbit(?:e|ten)? (?:myself )?(?:on )?(?:my|the|his|her) (?:tongue|lip|cheek)\b"
     r"|\bscratch\w* (?:myself|my \w+)\b.{0,40}\b(?:eczema|itch\w*|rash|hives|in my sleep|at "
     r"night|bites?|psoriasis)\b"
@@ -1293,7 +1307,7 @@ _RESOLVED = re.compile(
     r"fine|ok|okay) (?:place )?now|(?:in|entered|reached) recovery|recovered|got help|"
     r"getting help|in therapy|it (?:went away|passed|stopped|resolved|settled)|"
     r"(?<!n't )(?<!not )(?<!wont )(?<!never )"
-    r"(?:went|go|gone|goes) away|passed after|stopped after|has stopped|had stopped|"
+    r"(?:went|go|gone|goes) away|passed after|stopped after|(?:has|had) stopped(?! breathing| responding| moving)|"
     r"is gone now|are gone now|all good now|fine now|ok now|okay now|resolved|"
     r"feel fine now|no longer|don'?t feel that way|all clear|cleared me|was fine|"
     r"turned out to be|ended up being|false alarm|came back (?:normal|clear|fine|negative)|"
