@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import cast
@@ -107,6 +108,9 @@ def _resolve(target: str) -> Handler:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `careline` console script."""
     args = build_parser().parse_args(argv)
+    # One BLAS thread per process: the sentence model encodes one short question at a time,
+    # where OpenBLAS's thread pool only adds contention (10x slower on a busy 2-core host).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
