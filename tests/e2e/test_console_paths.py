@@ -100,7 +100,7 @@ async def test_a_rejected_answer_goes_back_to_the_physician_who_answers_again(
     await escalate(console)
     await console.say("physician:lee> /claim 1", "/answer 1 Rest.")
     out = await console.say("moderator:mo> /reject 1 Say when to see a doctor.")
-    assert "[thread:1] Careline: The answer was sent back by mo: Say when to see a doctor." in out
+    assert "[thread:1] Careline: The answer was sent back by mo: “Say when to see a doctor.”" in out
     assert "Rejected because: Say when to see a doctor." in out
     assert "[ask]" not in out
     out = await console.say("physician:kim> /answer 1 I would say this.")
