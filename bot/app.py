@@ -10,7 +10,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -22,7 +22,7 @@ from bot.learning import load_promoted
 from bot.messages import Actor, Content, Inbound, Role
 from bot.outbox import DbThread, Outbox
 from bot.ports import Adapter, Clock, Submit, SystemClock
-from bot.safety.types import CrisisCategory, ScanResult
+from bot.safety.types import CrisisCategory
 from bot.settings import Settings, load_settings
 from bot.store.db import make_engine, session_scope
 from bot.store.migrate import ensure_schema
@@ -148,78 +148,31 @@ class Core:
 # ------------------------------------------------------------------ building
 
 
-def _optional(module: str, name: str) -> Any:
-    """`module.name` when that part of the safety layer is installed, else None."""
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        log.warning("%s.%s is not available: using a fallback", module, name)
-        return None
-
-
 def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKit:
-    """The safety layer's functions; a part not installed falls back loudly (logged)."""
-    scan_fn = _optional("bot.safety", "scan")
-    mentions = _optional("bot.safety.sanitise", "neutralise_mentions")
-    both = _optional("bot.safety.sanitise", "neutralise")
-    resources_reply = _optional("bot.safety.resources", "crisis_reply")
-    alert = _optional("bot.safety.resources", "reviewer_alert")
-    notice = _optional("bot.safety.resources", "phi_notice")
+    """The safety layer's functions, bound to this community's region, locale and limits."""
+    from bot.safety import scan
+    from bot.safety.ratelimit import RateLimiter
+    from bot.safety.resources import crisis_reply, phi_notice, reviewer_alert
+    from bot.safety.sanitise import neutralise, neutralise_mentions
+
     region, locale = settings.community.region, settings.community.locale
-    limiter_cls = _optional("bot.safety.ratelimit", "RateLimiter")
+    limiter = RateLimiter(settings.safety.rate_limits, clock)
 
-    def scan(text: str) -> ScanResult:
-        if scan_fn is None:
-            return ScanResult(crisis=None, spans=(), redacted=text)
-        return cast(ScanResult, scan_fn(text))
-
-    def neutralise(text: str) -> str:
-        if both is None:
-            return _minimal_neutralise(text)
-        return cast(str, both(text))
-
-    def crisis_reply(category: CrisisCategory) -> Content:
-        if resources_reply is None:
-            return Content(text=catalog("workflow.crisis.fallback"), urgent=True)
-        return cast(
-            Content,
-            resources_reply(
-                category,
-                settings.community.region,
-                settings.safety.resources,
-                settings.community.locale,
-            ),
-        )
-
-    limiter = limiter_cls(settings.safety.rate_limits, clock) if limiter_cls else None
+    def reply(category: CrisisCategory) -> Content:
+        return crisis_reply(category, region, settings.safety.resources, locale)
 
     def rate_check(user_key: str, channel: str, kind: str) -> float | None:
-        if limiter is None:
-            return None
-        return cast(float | None, limiter.check(user_key, channel, kind))
-
-    def only_mentions(text: str) -> str:
-        if mentions is None:
-            return _minimal_neutralise(text)
-        return cast(str, mentions(text))
+        return limiter.check(user_key, channel, kind)  # type: ignore[arg-type]
 
     return SafetyKit(
         scan=scan,
         neutralise=neutralise,
-        crisis_reply=crisis_reply,
+        crisis_reply=reply,
         rate_check=rate_check,
-        neutralise_mentions=only_mentions,
-        reviewer_alert=(
-            (lambda category: cast(Content, alert(category, region, locale))) if alert else None
-        ),
-        phi_notice=(lambda kinds: cast(str, notice(kinds, locale))) if notice else None,
+        neutralise_mentions=neutralise_mentions,
+        reviewer_alert=lambda category: reviewer_alert(category, region, locale),
+        phi_notice=lambda kinds: phi_notice(kinds, locale),
     )
-
-
-def _minimal_neutralise(text: str) -> str:
-    for mass in ("@everyone", "@here", "<!channel>", "<!here>", "<!everyone>"):
-        text = text.replace(mass, mass[0] + "\u200b" + mass[1:])
-    return text.replace("<@&", "<@\u200b&").replace("<!subteam", "<\u200b!subteam")
 
 
 def build_matcher(settings: Settings) -> MatcherPort:
