@@ -223,7 +223,7 @@ async def test_faq_autocomplete_wired_to_the_cores_matcher(fake, tmp_path):
     core = make_core(make_settings(tmp_path))
 
     def lookup(typed: str) -> list[tuple[str, str]]:
-        # The wiring the composition root does (see docs/discord.md).
+        # The wiring the composition root does (see the README's Discord guide).
         found = []
         for candidate in core.matcher.match(typed, limit=25).candidates:
             entry = core.matcher.entry(candidate.entry_id)

@@ -18,7 +18,7 @@ from bot.safety.redaction import find_spans
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 # The held-out sets were each written after a round of rule changes and scored blind first
-# (the numbers are in docs/safety.md); they guard against regressions from then on.
+# (numbers: README, "Safety and privacy"); they guard against regressions from then on.
 SETS = [
     "safety_cases.jsonl",
     "safety_holdout.jsonl",
