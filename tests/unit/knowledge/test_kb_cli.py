@@ -123,3 +123,30 @@ def test_yaml_export_reads_back_as_the_same_entries(project: Path) -> None:
     assert main(["kb", "export", "--format", "yaml", "--out", "out/all.yaml"]) == 0
     original = load_knowledge(project / "knowledge").entries
     assert load_knowledge(project / "out" / "all.yaml").entries == original
+
+
+def test_a_closed_pipe_ends_the_command_quietly(project: Path) -> None:
+    import subprocess
+    import sys
+
+    reader = subprocess.Popen(  # a reader that stops after the first line, like `| head -1`
+        [sys.executable, "-c", "import sys; sys.stdin.readline()"], stdin=subprocess.PIPE
+    )
+    entries = "".join(ENTRY.replace("id: refill", f"id: refill-{n}") for n in range(1500))
+    (project / "knowledge" / "clinic.yaml").write_text(
+        "entries:\n" + entries.replace("entries:\n", "")
+    )
+    writer = subprocess.run(
+        [sys.executable, "-m", "bot", "kb", "export", "--format", "csv"],
+        stdout=reader.stdin,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        cwd=project,
+        env={"PYTHONPATH": str(Path(__file__).resolve().parents[3])},
+    )
+    assert reader.stdin is not None
+    reader.stdin.close()
+    reader.wait()
+    assert "Traceback" not in writer.stderr
+    assert writer.returncode == 0
