@@ -811,6 +811,20 @@ HANDLERS: dict[type[Any], Callable[[Any, Context], None]] = {
 # ---------------------------------------------------------------- timers
 
 
+def _system_move(tx: Tx, esc: Escalation, action: Action, catalog: Catalog) -> Transition:
+    """A transition Careline itself makes (timers, delivery): no actor, no claimer check."""
+    return check(
+        esc.id or 0,
+        State(esc.state),
+        action,
+        None,
+        claimer_key=None,
+        actor_key=None,
+        at=tx.now,
+        catalog=catalog,
+    )
+
+
 def run_timers(tx: Tx, settings: Settings, catalog: Catalog, safety: SafetyKit) -> dict[str, int]:
     """Auto-release stale claims and expire unanswered escalations; returns counts."""
     wf = settings.workflow
@@ -823,16 +837,7 @@ def run_timers(tx: Tx, settings: Settings, catalog: Catalog, safety: SafetyKit) 
         .where(col(Escalation.state).in_(waiting), col(Escalation.created_at) < expire_before)
         .with_for_update()
     ).all():
-        move = check(
-            esc.id or 0,
-            State(esc.state),
-            Action.EXPIRE,
-            None,
-            claimer_key=None,
-            actor_key=None,
-            at=tx.now,
-            catalog=catalog,
-        )
+        move = _system_move(tx, esc, Action.EXPIRE, catalog)
         apply(tx, esc, move)
         tell_patient(tx, esc, catalog("workflow.expired_patient", id=esc.id))
         refresh_card(tx, esc, catalog, safety)
@@ -846,16 +851,7 @@ def run_timers(tx: Tx, settings: Settings, catalog: Catalog, safety: SafetyKit) 
         .with_for_update()
     ).all():
         name = esc.claimed_by_name or ""
-        move = check(
-            esc.id or 0,
-            State(esc.state),
-            Action.AUTO_RELEASE,
-            None,
-            claimer_key=None,
-            actor_key=None,
-            at=tx.now,
-            catalog=catalog,
-        )
+        move = _system_move(tx, esc, Action.AUTO_RELEASE, catalog)
         _clear_claim(esc)
         apply(tx, esc, move, detail=f"claim by {name} timed out")
         to_thread(tx, esc, catalog("workflow.auto_released_thread", name=name))
@@ -881,16 +877,7 @@ def on_sent(tx: Tx, tag: str, catalog: Catalog, safety: SafetyKit) -> None:
     esc = tx.escalation(int(arg))
     if esc is None or esc.state != State.APPROVED.value:
         return
-    move = check(
-        esc.id or 0,
-        State.APPROVED,
-        Action.DELIVER,
-        None,
-        claimer_key=None,
-        actor_key=None,
-        at=tx.now,
-        catalog=catalog,
-    )
+    move = _system_move(tx, esc, Action.DELIVER, catalog)
     esc.delivered_at = tx.now
     apply(tx, esc, move)
     refresh_card(tx, esc, catalog, safety)
