@@ -156,7 +156,8 @@ _BY_ID: dict[str, type[Claim | Release | Approve | Promote]] = {
     "promote": Promote,
 }
 _ALIASES = {"forget_me": "forget-me", "forgetme": "forget-me", "?": "help"}
-VERBS = (
+# The commands people type (platforms register these as slash commands)…
+TYPED_VERBS = (
     "ask",
     "faq",
     "queue",
@@ -170,12 +171,9 @@ VERBS = (
     "stats",
     "forget-me",
     "help",
-    "share",
-    "pick",
-    "helpful",
-    "unhelpful",
-    "professional",
 )
+# …and those that usually arrive from buttons (still typeable in the console).
+VERBS = (*TYPED_VERBS, "share", "pick", "helpful", "unhelpful", "professional")
 
 
 def parse(inbound: Inbound, catalog: Catalog) -> Command:

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
+from bot.commands import TYPED_VERBS
 from bot.i18n import Catalog
 
 FaqLookup = Callable[[str], Sequence[tuple[str, str]]]
@@ -34,22 +35,8 @@ class CommandHandler(Protocol):
 
 
 def command_names() -> list[str]:
-    """Every command the tree registers, in order."""
-    return [
-        "ask",
-        "faq",
-        "queue",
-        "claim",
-        "release",
-        "answer",
-        "approve",
-        "reject",
-        "close",
-        "promote",
-        "stats",
-        "forget-me",
-        "help",
-    ]
+    """Every command the tree registers, in order: the core's typed commands."""
+    return list(TYPED_VERBS)
 
 
 def build_tree(
