@@ -11,7 +11,7 @@ from bot.knowledge.configured import limits_from
 from bot.knowledge.entry import Entry, EntryStatus
 from bot.knowledge.io import dump_entries, entries_to_csv, entries_to_jsonl, import_rows
 from bot.knowledge.loader import KnowledgeBase, check_knowledge, load_knowledge
-from bot.knowledge.synonyms import check_synonyms
+from bot.knowledge.synonyms import check_synonyms, synonyms_beside
 from bot.settings import Settings, load_settings
 
 IMPORT_HEADER = (
@@ -31,7 +31,7 @@ def validate_main(args: argparse.Namespace) -> int:
     synonyms_name = settings.knowledge.synonyms_file
     kb, errors = check_knowledge(path, limits_from(settings), synonyms_file=synonyms_name)
     synonym_groups = 0
-    synonyms_path = path / synonyms_name if path.is_dir() else path.parent / synonyms_name
+    synonyms_path = synonyms_beside(path, synonyms_name)
     if path.is_dir() and synonyms_path.exists():
         groups, synonym_errors = check_synonyms(synonyms_path)
         synonym_groups = len(groups)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.knowledge.loader import KnowledgeBase, Limits, load_knowledge
-from bot.knowledge.synonyms import Group, load_synonyms
+from bot.knowledge.synonyms import Group, load_synonyms, synonyms_beside
 from bot.settings import Settings
 
 
@@ -21,7 +21,4 @@ def load_configured(settings: Settings) -> tuple[KnowledgeBase, list[Group]]:
     kb = load_knowledge(
         folder, limits_from(settings), synonyms_file=settings.knowledge.synonyms_file
     )
-    synonyms_path = (
-        folder if folder.is_dir() else folder.parent
-    ) / settings.knowledge.synonyms_file
-    return kb, load_synonyms(synonyms_path)
+    return kb, load_synonyms(synonyms_beside(folder, settings.knowledge.synonyms_file))

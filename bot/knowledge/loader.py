@@ -61,10 +61,6 @@ class KnowledgeBase:
     warnings: list[Problem] = field(default_factory=list)
     locations: dict[str, tuple[str, int]] = field(default_factory=dict)
 
-    def get(self, entry_id: str) -> Entry | None:
-        """The entry with `entry_id`, if any."""
-        return next((e for e in self.entries if e.id == entry_id), None)
-
     @property
     def approved(self) -> list[Entry]:
         """The entries patients may be answered with."""

@@ -15,6 +15,11 @@ from bot.knowledge.yamlsource import YamlSyntaxError, read_located
 Group = tuple[str, ...]
 
 
+def synonyms_beside(knowledge: Path, name: str) -> Path:
+    """The synonyms file of a knowledge folder (or of the folder holding a knowledge file)."""
+    return (knowledge if knowledge.is_dir() else knowledge.parent) / name
+
+
 def load_synonyms(path: Path) -> list[Group]:
     """Read and validate the synonym groups; raise `KnowledgeErrors` listing every problem.
 

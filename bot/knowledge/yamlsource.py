@@ -58,7 +58,6 @@ def _walk(
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node)
-            lines[(*path, key)] = key_node.start_mark.line + 1
             _walk(value_node, (*path, key), lines)
             # A key's own line is more useful than a block value's first line.
             lines[(*path, key)] = key_node.start_mark.line + 1
