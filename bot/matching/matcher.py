@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -29,6 +30,7 @@ log = logging.getLogger(__name__)
 
 ENCODE_CHUNK = 1024
 SEARCH_DEPTH = 8  # phrasings fetched per requested candidate (alternates share an entry)
+RECENT_QUERIES = 256  # query vectors kept so a second look at the same text costs nothing
 Progress = Callable[[int, int], None]
 
 
@@ -69,6 +71,7 @@ class Matcher:
         dim = embedder.dim if embedder is not None else 1
         self._matrix: npt.NDArray[np.float32] = np.zeros((0, dim), dtype=np.float32)
         self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._bulk_load(list(entries), progress)
 
     # -- the knowledge base ---------------------------------------------------------------
@@ -104,7 +107,7 @@ class Matcher:
         limit = max(limit, 0)
         if not lexical or limit == 0:
             return MatchResult(query=text, decision=Decision.ESCALATE)
-        query_vector = self._encode_query(text) if self._embedder is not None else None
+        query_vector = self.embed_query(text)
         with self._lock:
             if not self._entries:
                 return MatchResult(query=text, decision=Decision.ESCALATE)
@@ -240,15 +243,30 @@ class Matcher:
             return np.zeros((len(texts), 1), dtype=np.float32)
         return self._embedder.encode([clean(text) for text in texts])
 
-    def _encode_query(self, text: str) -> npt.NDArray[np.float32]:
-        # Questions bypass the on-disk cache: it would grow with every question ever asked.
+    def embed_query(self, text: str) -> npt.NDArray[np.float32] | None:
+        """The question's unit vector (None without a model); recent ones are remembered.
+
+        The safety layer looks at the same vector before matching, so one question costs one
+        model pass. Questions bypass the on-disk cache: it would grow with every question asked.
+        """
         embedder = self._embedder
-        assert embedder is not None  # noqa: S101 - guarded by the caller
+        if embedder is None:
+            return None
+        key = clean(text)
+        with self._lock:
+            cached = self._recent.get(key)
+            if cached is not None:
+                self._recent.move_to_end(key)
+                return cached
         inner = getattr(embedder, "inner", None)
         if isinstance(inner, Embedder):
             embedder = inner
-        vectors: npt.NDArray[np.float32] = embedder.encode([clean(text)])
-        row: npt.NDArray[np.float32] = vectors[0]
+        row: npt.NDArray[np.float32] = embedder.encode([key])[0]
+        row.setflags(write=False)
+        with self._lock:
+            self._recent[key] = row
+            if len(self._recent) > RECENT_QUERIES:
+                self._recent.popitem(last=False)
         return row
 
     def _flush_cache(self) -> None:

@@ -254,3 +254,44 @@ def test_cache_keys_ending_in_a_zero_byte_survive_a_restart(
     again = Constant(model)
     CachedEmbedder(again, tmp_path).encode(texts)
     assert again.calls == []
+
+
+class _CountingEmbedder:
+    """The real model, counting the texts it encodes (no `inner`: the matcher calls it)."""
+
+    def __init__(self, model: MiniLMEmbedder) -> None:
+        self._model = model
+        self.texts: list[str] = []
+
+    @property
+    def identity(self) -> str:
+        return self._model.identity
+
+    @property
+    def dim(self) -> int:
+        return self._model.dim
+
+    def encode(self, texts: Sequence[str]) -> Vectors:
+        self.texts.extend(texts)
+        return self._model.encode(texts)
+
+
+def test_a_question_embedded_before_matching_is_not_encoded_again(
+    model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path
+) -> None:
+    counting = _CountingEmbedder(model)
+    matcher = Matcher(entries, settings=shipped_settings(tmp_path), embedder=counting)
+    counting.texts.clear()
+    question = "How often should adults get a flu shot?"
+    vector = matcher.embed_query(question)
+    result = matcher.match(question)
+    assert counting.texts == [question]
+    assert vector is not None
+    assert np.allclose(vector, model.encode([question])[0], atol=1e-6)
+    assert result.best is not None
+    matcher.match("Is it safe to exercise with a cold?")
+    assert len(counting.texts) == 2
+
+
+def test_without_a_model_there_is_no_query_vector(entries: list[Entry], tmp_path: Path) -> None:
+    assert Matcher(entries, settings=MatchingSettings(cache_dir=tmp_path)).embed_query("hi") is None
