@@ -39,6 +39,7 @@ SETS = {
     "holdout5": DATA / "safety_holdout5.jsonl",
     "holdout6": DATA / "safety_holdout6.jsonl",
     "holdout7": DATA / "safety_holdout7.jsonl",
+    "holdout8": DATA / "safety_holdout8.jsonl",
 }
 
 Case = dict[str, object]
@@ -394,9 +395,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--holdout", action="store_true", help="also score the held-out sets")
     parser.add_argument("--details", action="store_true", help="list misses and false alarms")
+    parser.add_argument(
+        "--sets", nargs="+", choices=list(SETS), metavar="SET", help="score only these sets"
+    )
     args = parser.parse_args()
     rows = []
-    names = list(SETS) if args.holdout else ["labelled"]
+    names = args.sets or (list(SETS) if args.holdout else ["labelled"])
     for name in names:
         if not SETS[name].is_file():
             print(f"{SETS[name]} is missing: skipped")
