@@ -115,6 +115,82 @@ POISON = (
     r"cannabis|weed|edibles?|gummies|perfume|cologne|(?:\w+ )?syrup|rat bait|mouse bait|"
     r"slug pellets|(?:\w+ )?bait)"
 )
+# People who may hurt the writer ("my stepdad", "my carer").
+PEOPLE = (
+    r"(?:husband|husbnd|hubby|wife|partner|boyfriend|"
+    r"girlfriend|bf|gf|ex|dad|father|mom|mum|mother|step ?dad|step ?father|step ?mom|"
+    r"step ?mum|brother|sister|son|daughter|uncle|aunt|roommate|flatmate|boss|"
+    r"neighbou?r|fianc[eé]e?|spouse|carer|caregiver|coach|teacher|grandpa|grandma|cousin)"
+)
+# Plants and mushrooms someone may eat, and where they grow (foraged, not bought).
+PLANT = (
+    r"(?:mushrooms?|toadstools?|fungi|fungus|berries|leaves|seeds|bulbs?|plants?|flowers?|"
+    r"foxgloves?|hemlock|nightshade|yew|oleander|lil(?:y|ies)|daffodils?)"
+)
+WILD = (
+    r"(?:found|picked|foraged|growing|grew|garden|yard|woods|forest|park|field|hedge\w*|"
+    r"outside|walk)"
+)
+# Carbon monoxide: a fuel burning where the air cannot get out, and its signs.
+CO_SOURCE = (
+    r"(?:generator|(?:car|engine|motor|van) (?:was |is |left |been )?(?:running|idling|on)|"
+    r"running the (?:car|engine|generator)|barbecue|bbq|charcoal|gas (?:heater|fire|stove|"
+    r"oven|boiler)|boiler|paraffin heater|space heater|fumes|exhaust)"
+)
+CO_ROOM = (
+    r"(?:garage|indoors|inside|closed|shut|enclosed|shed|tent|basement|cellar|caravan|camper|"
+    r"no ventilation|no windows?)"
+)
+CO_SIGNS = (
+    r"(?:dizzy|headaches?|confused|not making sense|sleepy|drowsy|nause\w*|vomit\w*|"
+    r"throwing up|passed out|collapsed|won'?t wake|can'?t wake|unconscious|faint\w*)"
+)
+# Street drugs and the signs of an opioid or sedative overdose ("gouching out", "lips blue").
+DRUGS = (
+    r"(?:heroin|fentanyl|fent|opioids?|opiates?|gear|smack|dope|spice|drugs|pills|xanax|bars|"
+    r"meth|cocaine|coke|crack|oxy\w*|methadone|ketamine|ket|ghb|benzos?|tramadol|morphine|"
+    r"codeine|lean|mdma|molly|pingers|snorted \w+|injected \w+|dropped (?:a |two |three |some )?"
+    r"(?:pills?|tabs?|molly|mdma|acid|ecstasy)|spiked)"
+)
+SEDATED = (
+    r"(?:gouch\w*|nodding out|nodded out|on the nod|(?:lips?|face|fingers?|"
+    r"skin) (?:are |is )?(?:going|gone|turning|turned|went|look\w*) (?:blue|purple|grey|gray)|"
+    r"barely breathing|not breathing|snoring (?:weird\w*|strange\w*|funny|loud\w*)|gurgl\w*|"
+    r"foaming|won'?t wake|can'?t wake|unresponsive|not responding|isn'?t responding|"
+    r"unconscious|turning blue|pinned pupils|pinpoint pupils|seizures?|seizing|fitting|"
+    r"convuls\w*|overheating|burning up)"
+)
+# A racing or irregular heart, and the faintness that makes it an emergency.
+RACING = (
+    r"(?:heart|hart|pulse|heartbeat|heart ?rate|heart ?beat)\b(?: [\w']+){0,4} (?:is |was |"
+    r"keeps |feels |like )?(?:racing|pounding|going crazy|going mad|fluttering|flipping|"
+    r"flip-?flopping|doing (?:flips|backflips|somersaults|cartwheels)|skipping|"
+    r"beating (?:so |really |super |very )?(?:fast|hard|irregular\w*|weird\w*)|out of control|"
+    r"all over the place|(?:at|over|like|around) (?:like |about |over )?(?:1[5-9]\d|2\d\d))"
+)
+FAINT = (
+    r"(?:pass(?:ing)? out|passed out|faint\w*|black(?:ed|ing)? out|collaps\w*|dizzy|"
+    r"light ?-?headed|chest pain|can'?t breathe|short of breath|vision (?:going|went|is going)|"
+    r"tunnel vision|greying out|graying out)"
+)
+# Screams and blows heard through a wall, and where they come from.
+SCREAMS_AND_BLOWS = (
+    r".{0,50}\b(?:scream\w*|shriek\w*|crying for help|yelling for help|shouting for help|"
+    r"begging (?:him|her|them) to stop)\b.{0,60}\b(?:smash\w*|thud\w*|hitting|beating|"
+    r"slapping|punching|being hit|thrown|glass breaking|breaking glass|help me|let me go|"
+    r"stop hitting)\b"
+    r"|.{0,50}\b(?:smash\w*|thud\w*|hitting|beating|slapping|punching)\b.{0,60}\b(?:scream\w*|"
+    r"shriek\w*|crying for help|yelling for help|shouting for help)\b"
+)
+HOME = (
+    r"(?:neighbou?rs?|next door|upstairs|downstairs|through the wall|(?:my|our|her|his) "
+    r"(?:mum|mom|dad|parents|sister|brother|flatmate|roommate)|flat|apartment|house)"
+)
+# A child, not a pet (a dog that eats leaves is not an emergency; a toddler may be).
+KID = (
+    r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid|child)|little one|nephew|"
+    r"niece|\d+ ?(?:year|yr|month)s? ?old)"
+)
 CHILD = (
     r"(?:baby|toddler|kid|child|son|daughter|grand(?:son|daughter|kid|child)|little one|nephew|"
     r"niece|"
@@ -181,14 +257,21 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.SUICIDE_SELF_HARM,
         r"\b(?:no|not any|not a|don'?t see any|don'?t see the|can'?t see a|"
-        r"can'?t find a|no more) (?:reason|point|purpose) (?:to|in|of) (?:live|living|life|"
-        r"going on|being alive|be alive|keep going|continuing|wake up|exist)\b",
+        r"can'?t find a|no more) (?:reason|point|purpose) (?:(?:to|in|of) )?(?:live|living|life|"
+        r"going on|go on|carrying on|carry on|being alive|be alive|keep going|continuing|wake up|"
+        r"exist)\b(?! (?:with|about|holiday|vacation|the trip|on (?:a|the|holiday)|in a (?:big |"
+        r"small )?(?:city|town|house|flat|village|country)))",
     ),
-    _r(C.SUICIDE_SELF_HARM, r"\b(?:suicide|goodbye|farewell) (?:note|letter|message)s?\b"),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:suicide|goodbye|farewell) (?:note|letter|message)s?\b(?! (?:to|for) (?:her|his|my|"
+        r"the|our|their) (?:team|colleagues|coworkers|co-workers|class|students|office|staff))",
+    ),
     _r(
         C.SUICIDE_SELF_HARM,
         r"\b(?:writ\w+|wrote|left) (?:a |my )?(?:note|letters?) (?:for|to) "
-        r"(?:my|everyone)\b.{0,40}\b(?:goodbye|gone|after i)\b",
+        r"(?:my|everyone|each of my)\b.{0,40}\b(?:goodbye|gone|after i|why i (?:had to|have to|"
+        r"did it|couldn'?t|can'?t)|forgive me|remember me)\b",
     ),
     _r(
         C.SUICIDE_SELF_HARM,
@@ -286,7 +369,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:everyone|everybody|they|my (?:family|kids|husband|wife|parents|friends)|people|"
         r"the world)(?: [\w']+){0,3} (?:be |are |would be |'d be )?(?:better|happier|easier)"
         r"(?: off)?(?: [\w']+){0,2} (?:without me|if i (?:just )?(?:was|were|wasn'?t|weren'?t|"
-        r"died|disappeared)\b)|\bif i (?:just )?(?:wasn'?t|weren'?t|was not|were not) "
+        r"died|disappeared|vanished|went away for good|stopped existing)\b)|\bif i (?:just )?"
+        r"(?:wasn'?t|weren'?t|was not|were not) "
         r"(?:here|around|alive)\b|\b(?:do ?n'?t|can'?t|cannot) see (?:the|any) point (?:of|in) "
         r"(?:anything|living|life|going on|being alive|carrying on)\b",
     ),
@@ -302,8 +386,9 @@ RULES: tuple[Rule, ...] = (
     _r(C.SUICIDE_SELF_HARM, rf"\b{CANT} go on\b(?! (?:with|holiday|vacation|the trip))", 1),
     _r(
         C.SUICIDE_SELF_HARM,
-        r"\b(?:end|ending) (?:it all|my life|everything)\b|\bstockpil\w* (?:my |all my |)"
-        r"(?:pills|meds|tablets|medication|sleeping pills)\b|\b(?:so i can|to) (?:finally )?"
+        rf"\b(?:end|ending) (?:it all|my life|everything)\b|\b(?:stockpil\w*|hoard\w*|stash\w*) "
+        rf"(?:up )?(?:my |all my |)(?:pills|meds|tablets|medication|sleeping pills|{PILLS})\b|"
+        r"\b(?:so i can|to) (?:finally )?"
         r"end (?:it|things)\b(?! (?:with|between|off))",
     ),
     _r(
@@ -359,6 +444,59 @@ RULES: tuple[Rule, ...] = (
         r"(?:he|she|they) (?:is|are|has been|have been|seems?)|(?:he|she)'s|who is|who'?s|"
         r"feeling|feel|been) (?:so |really |very |pretty |kind of |kinda |actively |"
         r"passively |quite )?(?:suicidal|su[iy]?c[iy]?dal|sucidal|suicidle)\b",
+    ),
+    # A method or a place, and how quick or easy it would be ("looking at the bridge and
+    # thinking how quick it would be").
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:bridges?|tracks|trains?|roofs?|rooftop|ledges?|cliffs?|balcony|motorway|highway|"
+        r"traffic|river|rope|pills|tablets|knife|razor|gun|edge|window|car park|multi-stor\w*|"
+        r"tower)\b.{0,60}\bhow (?:quick|quickly|easy|easily|fast|simple|painless|peaceful|final) "
+        r"(?:it|that|everything|it all) (?:would|could|might|'d) (?:(?:all )?be over|all be|be|"
+        r"feel|end)"
+        r"(?=\s*(?:$|[,.!?;]|and\b|to (?:just )?(?:jump|end|die|step|let go|do it|fall)))",
+    ),
+    # Taking every pill there is, said as a plan ("tonight I'll take every pill in the house").
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:going to|gonna|will|i'?ll|want to|wanna|plan(?:ning)? to|about to|ready to) "
+        r"(?:just )?(?:take|swallow|down|overdose on) (?:every|all the|all of the|all my|each) "
+        r"(?:single )?(?:pills?|tablets?|meds|medications?|painkillers|sleeping pills)\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:drink|drinking|starv\w*) (?:myself|himself|herself) to death\b",
+        1,
+    ),
+    # Leaving nothing to need ("I won't need anything after friday").
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:won'?t|will not|wont|not going to|no longer) (?:need|be needing) (?:anything|"
+        r"any of (?:this|it|these|them|my (?:stuff|things))|my (?:stuff|things|belongings|"
+        r"clothes|savings|money))\b[^.!?]{0,20}?\b(?:after (?:tonight|today|tomorrow|"
+        r"this week(?:end)?|(?:mon|tues|wednes|thurs|fri|satur|sun)day|the weekend|next week)|"
+        r"where i'?m going|when i'?m gone|once i'?m gone)\b(?![^.!?]{0,40}\b(?:trip|holiday|"
+        r"vacation|packed|moving|move|course|surgery|treatment|discharge\w*)\b)",
+    ),
+    # Self-harm that is back or worse ("cutting again", "went deeper than I meant").
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:been|started|start|starting|keep|kept|am|i'?m|im|was|back to) (?:cutting|burning|"
+        r"hurting|harming|scratching) (?:myself |my (?:arms?|legs?|thighs?|wrists?|skin) )?again"
+        r"\b(?! (?:on|down|back|out|for|carbs|calories|sugar|it|them|the))(?![^.!?]{0,60}\b"
+        r"(?:bulk\w*|calorie\w*|carbs|diet\w*|macros|weight|lbs|kg|gym|comp\w*|show|prep)\b)"
+        r"|\b(?:i|i'?ve) (?:cut|burned|burnt|harmed) (?:myself |my (?:arms?|legs?|thighs?|"
+        r"wrists?|skin) )?again\b(?! (?:on|while|when|cooking|shaving|chopping))"
+        r"|\bcut\w*\b.{0,60}\b(?:way |much |a lot |far |too |really )?deeper than (?:i |i'd |"
+        r"i had )?(?:meant|intended|planned|wanted|usual|normal|ever|before|last time)\b",
+    ),
+    # Making everything stop ("make it stop for good", "make it all end").
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\bmake (?:it|this|everything|the pain|it all|the thoughts|all of it|the voices) "
+        r"(?:all )?(?:stop|end|go away) (?:for good|forever|permanently|once and for all)\b"
+        r"|\bmake (?:it|everything|this) all (?:stop|end)\b(?! (?:hurting|aching|itching|"
+        r"bleeding|burning|ringing|throbbing|spinning|crying|raining|beeping))",
     ),
     # --- overdose and poisoning ------------------------------------------------------------
     _r(
@@ -442,7 +580,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
-        r"\bmixed up (?:her|his|my|their) (?:pills|meds|tablets|medication)\b|\btook "
+        r"\bmixed up (?:her|his|my|their) (?:pills?|meds|tablets?|medications?)(?: (?:organi[sz]"
+        r"ers?|box(?:es)?|dosette|doses|dosage|bottles))?\b|\btook "
         r"(?:someone else'?s|(?:her|his|my) (?:husband|wife|partner|mum|mom|dad|son|daughter)'?s)"
         r"(?: pills| meds| tablets| medication)?\b",
         1,
@@ -451,6 +590,7 @@ RULES: tuple[Rule, ...] = (
         C.OVERDOSE_POISONING,
         r"\b(?:dog|cat|puppy|kitten|pup)\b.{0,30}\b(?:ate|eaten|got into|chewed|swallowed|"
         r"licked)\b.{0,30}\b(?:chocolate|grapes|raisins|xylitol|rat poison|antifreeze|lil(?:y|ies)|"
+        r"mushrooms?|toadstools?|foxgloves?|yew|oleander|daffodils?|sago palm|"
         r"onions?|ibuprofen|paracetamol|pills|tablets|meds|gum)\b",
     ),
     _r(
@@ -467,7 +607,9 @@ RULES: tuple[Rule, ...] = (
         C.OVERDOSE_POISONING,
         rf"\b(?:took|taken|gave (?:him|her|them)|given)(?: [\w']+){{0,4}} {PILLS}(?: [\w']+){{0,3}}"
         r" (?:twice|two times|three times|double|again) (?:by (?:mistake|accident)|"
-        r"accidentally|this morning|today|tonight)",
+        r"accidentally|this morning|today|tonight|(?:and|now)\b.{0,30}\b(?:confused|drowsy|"
+        r"dizzy|shaky|shaking|weird|wierd|strange|unwell|sleepy|vomiting|throwing up|"
+        r"not making sense))",
     ),
     _r(
         C.OVERDOSE_POISONING,
@@ -476,10 +618,62 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
-        r"\bmixed (?:my |his |her )?(?:\w+ ){0,2}(?:with|and) "
-        r"(?:alcohol|vodka|whiskey|booze|drinks|wine|beer)\b.{0,40}\b(?:can'?t|won'?t|not|"
-        r"barely|passed|unresponsive|breathing|wake)\b",
+        rf"\bmixed (?:(?:my |his |her )?(?:\w+ ){{0,2}}(?:with|and) (?:alcohol|vodka|whiskey|"
+        rf"booze|drinks|wine|beer|gin|rum)|(?:\w+ ){{0,2}}(?:alcohol|vodka|whiskey|booze|drinks|"
+        rf"wine|beer|gin|rum) (?:with|and) (?:his |her |my |some )?(?:\w+ ){{0,2}}{PILLS})\b"
+        r".{0,40}\b(?:can'?t|won'?t|not|barely|passed|unresponsive|breathing|wake)\b",
     ),
+    # An accidental double dose, or someone else's pills on top ("acidently took my pills
+    # twice plus my husbands ones").
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:accident\w*|acident\w*|accidently|mistakenly|by mistake)\b(?: [\w']+){{0,2}} "
+        rf"(?:took|taken|swallowed|had|gave (?:him|her|them)|given (?:him|her|them))\b"
+        rf"(?: [\w'-]+){{0,4}} (?:{PILLS}|doses?|insulin)\b(?: [\w']+){{0,3}} (?:twice|two times|"
+        rf"three times|double|again|an extra|both|too many)\b"
+        rf"|\b(?:took|taken|swallowed|had)\b(?: [\w'-]+){{0,4}} {PILLS}\b(?: [\w']+){{0,2}} "
+        rf"(?:twice|two times|double|again)\b.{{0,30}}\b(?:plus|and|as well as|and also) "
+        rf"(?:my|his|her|their) [\w']+(?:'?s)? (?:ones|pills|tablets|meds|medication)\b",
+        1,
+    ),
+    _r(C.OVERDOSE_POISONING, r"\bdouble[- ]?dos(?:ed|ing|e)\b", 1),
+    # Days of doses at once ("took a week's worth of warfarin at once").
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:took|taken|swallowed|had|downed|given|gave (?:him|her|them))\b(?: [\w']+){{0,3}} "
+        rf"(?:days?|weeks?|months?|fortnight)'?s?'? (?:worth|supply)\b(?: of)?(?: (?:my|his|her|"
+        rf"their|the))?(?: [\w'-]+){{0,2}}(?: {PILLS}\b| (?:at once|in one go|all at once|"
+        rf"in one day|together))",
+    ),
+    # Wild mushrooms, berries or plants: a child who ate them, or anyone with signs after.
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b{KID}\b.{{0,40}}\b(?:ate|eaten|eating|swallowed|chewed|chewing|nibbled|licked)\b"
+        rf"(?: [\w']+){{0,5}} (?:(?:wild|unknown|strange|random|poisonous) {PLANT}\b|{PLANT}\b"
+        rf".{{0,40}}\b{WILD}\b)",
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:ate|eaten|eating|swallowed|chewed|foraged|picked)\b(?: [\w']+){{0,5}} "
+        rf"(?:(?:wild|unknown|strange|random|poisonous) {PLANT}\b|{PLANT}\b.{{0,40}}\b{WILD}\b)"
+        r".{0,80}\b(?:vomit\w*|throwing up|being sick|confused|confusion|drowsy|hallucinat\w*|"
+        r"seizure|fitting|drooling|not making sense|dizzy|cramps|unresponsive|delirious)\b",
+        1,
+    ),
+    # Carbon monoxide without an alarm: a generator, engine or grill in a closed space.
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:{CO_SOURCE}\b.{{0,60}}\b{CO_ROOM}|{CO_ROOM}\b.{{0,60}}\b{CO_SOURCE})\b"
+        rf".{{0,80}}\b{CO_SIGNS}\b",
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:carbon monoxide|co poisoning)\b.{{0,60}}\b{CO_SIGNS}\b|\b{CO_SIGNS}\b.{{0,60}}"
+        r"\b(?:carbon monoxide|co poisoning)\b",
+        1,
+    ),
+    # Street drugs with the signs of an overdose ("gouching out after that gear, lips blue").
+    _r(C.OVERDOSE_POISONING, rf"\b{DRUGS}\b.{{0,60}}\b{SEDATED}|\b{SEDATED}.{{0,60}}\b{DRUGS}\b"),
     # --- cardiac -----------------------------------------------------------------------------
     _r(
         C.CARDIAC,
@@ -542,6 +736,8 @@ RULES: tuple[Rule, ...] = (
         r"pulse|doing cpr|started cpr|"
         r"need(?:s)? cpr|giving (?:him|her) cpr|unresponsive and)\b",
     ),
+    # A racing or pounding heart with faintness ("heart at like 200 and about to pass out").
+    _r(C.CARDIAC, rf"\b{RACING}.{{0,60}}\b{FAINT}\b|\b{FAINT}\b.{{0,60}}\b{RACING}", 1),
     # --- stroke -------------------------------------------------------------------------------
     _r(
         C.STROKE,
@@ -577,7 +773,12 @@ RULES: tuple[Rule, ...] = (
         r"(?:face|body)\b(?: \w+){0,3} (?:is |went |has gone |feels |suddenly )?(?:numb|"
         r"weak|droop\w*|dead|limp|paraly\w*|not working|won'?t move|tingl\w*)",
     ),
-    _r(C.STROKE, r"\b(?:worst|worse) headache (?:of|in) (?:my|his|her) (?:life|entire life)\b"),
+    _r(
+        C.STROKE,
+        r"\b(?:worst|worse) headache (?:of|in) (?:my|his|her) (?:life|entire life)\b|\b(?:worst|"
+        r"worse) headache (?:i'?ve|i have|he'?s|she'?s|he has|she has) ever (?:had|felt)\b"
+        r"|\bheadache\b.{0,40}\bthunderclap\b",
+    ),
     _r(
         C.STROKE,
         r"\b(?:sudden(?:ly)?|thunderclap)\b.{0,20}\b(?:severe|worst|excruciating|"
@@ -732,10 +933,19 @@ RULES: tuple[Rule, ...] = (
         r"rattly|noisy)\b.{0,40}\b(?:won'?t wake|unresponsive|blue|can'?t wake|"
         r"not responding)\b",
     ),
+    # Signs of a child working hard to breathe ("the skin between his ribs is sucking in").
+    _r(
+        C.BREATHING,
+        r"\b(?:skin|chest|tummy|belly|stomach|neck|throat|ribs?|collar ?bones?)\b(?: [\w']+){0,4} "
+        r"(?:is |are |keeps |keep |seems to be )?(?:sucking|pulling|caving|sinking|tugging) in\b"
+        r"|\bnostrils (?:are |keep |keeps )?flar\w*|\bgrunt\w* (?:with|on|at the end of|after) "
+        r"(?:each|every) breath\b|\bhead (?:is )?bobbing (?:with|on) (?:each|every) breath\b"
+        r"|\bstridor\b",
+    ),
     # --- severe bleeding ------------------------------------------------------------------------
     _r(
         C.SEVERE_BLEEDING,
-        r"\b(?:bleeding|bleedin|bleding|blood|bleeds?|nose ?bleeds?)\b(?: \w+){0,6} "
+        r"\b(?:bleeding|bleedin|bleding|blood|bleeds?|nose ?bleeds?)\b(?: \w+){0,8} "
         r"(?:won'?t|will not|wont|doesn'?t|does not|isn'?t going to|can'?t|cannot|not) "
         r"(?:stop|stopping|slow)\w*",
     ),
@@ -803,50 +1013,60 @@ RULES: tuple[Rule, ...] = (
         r"soak\w*|won'?t stop|so much|golf ball|pads? an hour)\b",
     ),
     _r(C.SEVERE_BLEEDING, r"\b(?:stabbed|shot|impaled)\b.{0,30}\b(?:bleed\w*|blood)\b"),
+    # Bleeding that has gone on too long ("nosebleed for 40 minutes").
+    _r(
+        C.SEVERE_BLEEDING,
+        r"\b(?:bleed\w*|nose ?bleed\w*)\b.{0,40}\b(?:for|over|past) (?:(?:the )?(?:last|past) )?"
+        r"(?:[2-9]\d|1\d\d|twenty|thirty|forty|an?|half an?|over an?|\d+) (?:minutes?|mins|"
+        r"hours?|hrs?)\b(?! (?:ago|later))",
+        1,
+    ),
     # --- anaphylaxis ------------------------------------------------------------------------------
+    # Spellings are loose here: "swelin", "swolen", "alergy", "tite".
     _r(C.ANAPHYLAXIS, r"\b(?:anaphyla\w*|anaphalax\w*|anafylax\w*|anaphylatic)\b"),
     _r(
         C.ANAPHYLAXIS,
         r"\b(?:peanuts?|nuts?|cashews?|shellfish|shrimp|prawns?|sesame|bee|wasp|sting|stung|"
-        r"penicillin|amoxicillin|allerg\w*|hives)\b.{0,80}\b(?:can'?t breathe|struggling to "
+        r"penicillin|amoxicillin|all?er[gj]\w*|hives)\b.{0,80}\b(?:can'?t breathe|struggling to "
         r"breathe|trouble breathing|hard to breathe|difficulty breathing|wheez\w*|gasping)\b|"
         r"\b(?:can'?t breathe|struggling to breathe|trouble breathing|hard to breathe|"
-        r"difficulty breathing|wheez\w*|gasping)\b.{0,60}\b(?:hives|allergic|allergy|"
+        r"difficulty breathing|wheez\w*|gasping)\b.{0,60}\b(?:hives|all?er[gj](?:ic|y)|"
         r"peanuts?|nuts?|sting|stung)\b",
     ),
     _r(
         C.ANAPHYLAXIS,
-        r"\btongue\b(?: [\w']+){0,3} (?:is |are |keeps |started |starting |getting )?(?:swell\w*|"
-        r"swollen|puff\w*|blowing up)\b|\b(?:severe|bad|serious|major|massive|really bad) "
+        r"\btongue\b(?: [\w']+){0,3} (?:is |are |keeps |started |starting |getting )?(?:swel+\w*|"
+        r"swoll?e?n|puff\w*|blowing up)\b|\b(?:severe|bad|serious|major|massive|really bad) "
         r"allergic reaction\b",
     ),
     _r(
         C.ANAPHYLAXIS,
         r"\b(?:throat|airway|windpipe)\b(?: \w+){0,3} (?:is |are |feels? "
         r"(?:like it'?s )?|keeps |started |starting |getting )?(?:closing|closin|closed|"
-        r"closing up|shutting|narrowing|swelling shut|swollen shut)\b",
+        r"closing up|shutting|narrowing|swelling shut|swoll?e?n shut)\b",
     ),
     _r(
         C.ANAPHYLAXIS,
         r"\b(?:throat|airway|windpipe)\b(?: \w+){0,3} (?:is |are |feels? "
-        r"(?:like it'?s )?|keeps |started |starting |getting )?(?:swell\w*|swollen|tight\w*)\b",
+        r"(?:like it'?s )?|keeps |started |starting |getting )?(?:swel+\w*|swoll?e?n|tight\w*|"
+        r"tite|tyte)\b",
         1,
     ),
     _r(
         C.ANAPHYLAXIS,
         r"\b(?:tongue|lips?|face|mouth|eyes?|throat)\b(?: \w+){0,3} (?:is |are |"
-        r"keeps |started |starting |getting |blowing |blew )?(?:swell\w*|swollen|puff\w*|"
+        r"keeps |started |starting |getting |blowing |blew )?(?:swel+\w*|swoll?e?n|puff\w*|"
         r"blowing up|blew up)\b.{0,80}\b(?:peanut|nuts?|cashews?|almonds?|walnuts?|eating|eaten|"
-        r"injection|shot|vaccine|jab|can'?t swallow|shellfish|shrimp|allerg\w*|sting|stung|"
+        r"injection|shot|vaccine|jab|can'?t swallow|shellfish|shrimp|all?er[gj]\w*|sting|stung|"
         r"bee|wasp|ate|epi ?-?pen|hives|penicillin|antibiotic|amoxicillin|can'?t breathe|"
         r"breathing|throat|medication)\b",
     ),
     _r(
         C.ANAPHYLAXIS,
-        r"\b(?:peanut|nut|shellfish|shrimp|allerg\w*|sting|stung|bee|wasp|"
+        r"\b(?:peanut|nut|shellfish|shrimp|all?er[gj]\w*|sting|stung|bee|wasp|"
         r"penicillin|amoxicillin|antibiotic|sesame|ate|eating)\b.{0,80}\b(?:tongue|lips?|face|"
-        r"mouth|throat)\b(?: \w+){0,3} (?:is |are |started |getting |keeps )?(?:swell\w*|"
-        r"swollen|puff\w*|tight\w*|closing)\b",
+        r"mouth|throat)\b(?: \w+){0,3} (?:is |are |started |getting |keeps )?(?:swel+\w*|"
+        r"swoll?e?n|puff\w*|tight\w*|tite|tyte|closing|blowing up|blew up|ballooning)\b",
     ),
     _r(
         C.ANAPHYLAXIS,
@@ -856,8 +1076,8 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.ANAPHYLAXIS,
-        r"\b(?:allergic reaction|reaction|hives|allerg\w*)\b.{0,60}"
-        r"\b(?:can'?t breathe|trouble breathing|hard to breathe|wheez\w*|throat|swell\w*|"
+        r"\b(?:allergic reaction|reaction|hives|all?er[gj]\w*)\b.{0,60}"
+        r"\b(?:can'?t breathe|trouble breathing|hard to breathe|wheez\w*|throat|swel+\w*|"
         r"passing out|dizzy|faint)\b",
         1,
     ),
@@ -865,10 +1085,7 @@ RULES: tuple[Rule, ...] = (
     _r(
         C.VIOLENCE_ABUSE,
         r"\b(?:he|she|they|him|someone|somebody|a stranger|a man|a guy|a woman|some guys?|"
-        r"a group|people|my (?:[\w']+ )?(?:husband|husbnd|hubby|wife|partner|boyfriend|"
-        r"girlfriend|bf|gf|ex|dad|father|mom|mum|mother|step ?dad|step ?father|step ?mom|"
-        r"step ?mum|brother|sister|son|daughter|uncle|aunt|roommate|flatmate|boss|"
-        r"neighbou?r|fianc[eé]e?|spouse|carer|caregiver|coach|teacher|grandpa|grandma|cousin))"
+        rf"a group|people|my (?:[\w']+ )?{PEOPLE})"
         r"(?: \w+){0,2} (?:hit|hits|hitting|beat|beats|beating|beat up|punch\w*|kick\w*|"
         r"chok\w*|strangl\w*|slap\w*|shov\w*|push\w*|attack\w*|stab\w*|rap\w*|"
         r"assault\w*|molest\w*|abus\w*|hurt|hurts|hurting|threaten\w*|burn\w*|grabbed|"
@@ -977,6 +1194,44 @@ RULES: tuple[Rule, ...] = (
         r"husband|wife|boyfriend|girlfriend|home|parent))\b",
         1,
     ),
+    # A child's marks, and what the child said about them ("said her stepdad does it").
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\b(?:bruis\w*|marks|welts|burns|black eyes?|scratches)\b.{0,60}\b(?:said|says|"
+        r"told (?:me|us|\w+ teacher)|admitted|tells (?:me|us))(?: that)? (?:her|his|their|my|the|"
+        r"a|an) (?:[\w']+ ){0,3}(?:does it|did it|did (?:this|that)|does (?:this|that)|(?:hits|"
+        r"hit|beats|hurts|grabs|kicks|punches|pinches|burns) (?:her|him|them|me)\b)",
+    ),
+    # Violence further along the sentence ("my carer takes my money and shoves me around").
+    _r(
+        C.VIOLENCE_ABUSE,
+        rf"\b(?:he|she|they|my (?:[\w']+ )?{PEOPLE})\b[^.!?]{{0,50}}\b(?:and|then|also|even|"
+        r"sometimes|always|keeps|often|just) (?:hits|hit|shoves|shoved|slaps|slapped|punches|"
+        r"punched|kicks|kicked|chokes|choked|beats|beat|throws|threw|drags|dragged|pins|pinned|"
+        r"strangles|strangled|grabs|grabbed) me\b(?! (?:up|at|in (?:chess|cards|a race)|to it|"
+        r"with (?:a|the) (?:bill|question|news)|by accident|accidentally))",
+    ),
+    # Threats to "end" someone, slang for killing ("threatening to end me").
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\b(?:threaten\w*|said (?:he|she|they)(?:'d| would| will|'ll)?|says (?:he|she|they)"
+        r"(?:'ll| will)?|(?:he|she|they)(?:'ll| will|'s going to| is going to| is gonna|'s gonna)|"
+        r"swore|promised|going|gonna) (?:to )?(?:end|finish|murder|do in) (?:me|us)\b(?! off)",
+    ),
+    # Screams and blows heard from a neighbour's home or one's own.
+    _r(
+        C.VIOLENCE_ABUSE,
+        rf"\b(?:hear|hearing|heard)\b(?=[^.!?\n]{{0,120}}\b{HOME}\b)(?:{SCREAMS_AND_BLOWS})"
+        rf"|\b{HOME}\b[^.!?\n]{{0,60}}\b(?:hear|hearing|heard)\b(?:{SCREAMS_AND_BLOWS})",
+        1,
+    ),
+    # A gun brought to school is an emergency by itself.
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\b(?:brought|brings|bringing|took|taken|had|has|carrying|carries|carried|showed|"
+        r"showing|hiding|hid) (?:a |his |her |their |the |my dad'?s |his dad'?s )?(?:gun|firearm|"
+        r"pistol|rifle|handgun)s? (?:to|into|in|at) (?:the )?(?:school|class|college|campus)\b",
+    ),
 )
 
 # A cause names the emergency better than the symptom it brings ("took pills, can't breathe").
@@ -1021,13 +1276,62 @@ _BODY_AND_SEVERITY: tuple[tuple[CrisisCategory, str, str], ...] = (
     ),
     (
         C.ANAPHYLAXIS,
-        r"\b(?:allerg\w*|peanuts?|nuts?|shellfish|sting|stung|hives|epi ?-?pen|vaccine|"
+        r"\b(?:all?er[gj]\w*|peanuts?|nuts?|shellfish|sting|stung|hives|epi ?-?pen|vaccine|"
         r"injection|jab|antibiotics?|penicillin|new (?:med\w*|drug|tablets?))\b",
-        r"\b(?:throat|tongue|swell\w*|swollen|puff\w*|wheez\w*|can'?t breathe|struggling "
-        r"to breathe|faint\w*|dizzy|collaps\w*)\b",
+        r"\b(?:throat|tongue|swel+\w*|swoll?e?n|puff\w*|wheez\w*|can'?t breathe|struggling "
+        r"to breathe|faint\w*|dizzy|collaps\w*|hoarse\w*|voice (?:is |going |gone |went |sounds? "
+        r"|getting )?(?:hoarse|funny|weird|strange|croaky|raspy|different|muffled|squeaky)|"
+        r"can'?t swallow|trouble swallowing|hard to swallow|drooling)\b",
     ),
 )
 _BODY_AND_SEVERITY += (
+    (
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:this is goodbye|goodbye (?:forever|for good|message|text|note|letter)|final "
+        r"(?:message|text|goodbye)|last (?:message|text|goodbye)|sorry for everything|"
+        r"(?:said|saying|says) goodbye to (?:everyone|everybody|us all)|love you all|tell "
+        r"(?:everyone|mum|mom|dad|them) i love (?:them|her|him))\b",
+        r"\b(?:phone (?:is |was |went |goes )?(?:off|dead|straight to voicemail)|not answering|"
+        r"won'?t answer|isn'?t answering|can'?t reach|cannot reach|(?:nobody|no one|no-one) can "
+        r"(?:reach|find|get hold of)|can'?t get hold of|not picking up|"
+        r"isn'?t picking up|won'?t pick up|no reply|stopped (?:replying|answering|responding)|"
+        r"not replying|isn'?t replying|gone quiet|no answer|turn\w* (?:off )?(?:my|his|her|their) "
+        r"phone)\b",
+    ),
+    (
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:(?:sort\w*|updat\w*|wr[io]t\w*|made|making|finali[sz]\w*|put) (?:out )?"
+        r"(?:my (?:will|affairs)|(?:everything|all my things) in order)|(?:gave|giving|given|"
+        r"rehom\w+|found (?:a )?(?:new )?home for) (?:away )?(?:my )?(?:dog|cat|pets?|puppy|"
+        r"kitten|bird|rabbit)|giv\w+ (?:away )?(?:all )?(?:my|of my) (?:stuff|things|belongings|"
+        r"possessions|clothes|books|games))\b",
+        r"\b(?:won'?t (?:need|be needing)|goodbye|when i'?m gone|after i'?m gone|for good|"
+        r"forever|one last|last time|won'?t be (?:here|around)|no longer need)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        r"\b(?:(?:keeps|kept|keep|been|started) (?:turning|showing) up (?:at|outside) (?:my|our)|"
+        r"(?:he'?s|hes|she'?s|shes|they'?re|theyre|he is|she is|they are|ex is) (?:standing |"
+        r"waiting |sitting |parked )?outside (?:my|our|the) (?:door|house|flat|place|window|work|"
+        r"home|apartment))\b",
+        r"\b(?:threat\w*|scared|afraid|terrified|frightened|weapon|knife|gun|won'?t leave|"
+        r"banging|trying to get in|restraining order|not allowed|kill|hurt|stalk\w*|"
+        r"harass\w*)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        rf"\b(?:he|she|they|my (?:[\w']+ )?{PEOPLE}(?:'?s (?:[\w']+ )?{PEOPLE})?)\b(?: \w+){{0,2}} "
+        r"(?:hits|beats|abuses|chokes|strangles|rapes|attacks|kicks|punches|slaps|batters) "
+        r"(?:her|him|them)\b(?! (?:at|to it|in (?:a|the)))",
+        r"\b(?:scared|afraid|terrified|frightened|can'?t leave|won'?t leave|bruis\w*|police|"
+        r"knife|gun|tonight|right now|again|every)\b",
+    ),
+    (
+        C.VIOLENCE_ABUSE,
+        r"\b(?:knife|knives|blade|machete|weapon)s?\b.{0,30}\b(?:school|class|college|campus)\b",
+        r"\b(?:said (?:he|she|they)'?d|says (?:he|she|they)'?ll|threat\w*|use it|shoot\w*|"
+        r"stab\w*|kill\w*|hurt\w*|scared|afraid|pointed|pointing|waving)\b",
+    ),
     (
         C.SUICIDE_SELF_HARM,
         r"\b(?:not wake up|never wake up|fall asleep forever|sleep forever|"
@@ -1038,10 +1342,11 @@ _BODY_AND_SEVERITY += (
         r"were gone|disappeared)|(?:leave|dip from|exit|check out of) (?:this|the) world|"
         r"want (?:it|this|everything) (?:all )?over|waste of space|"
         r"(?:drive|crash|steer)\w* (?:my car |the car )?into (?:a|the) (?:wall|tree|river|"
-        r"lake|truck|lorry|bridge|sea))\b",
+        r"lake|truck|lorry|bridge|sea)|(?:driv|steer|swerv)\w* (?:my car |the car )?(?:off (?:the|"
+        r"a) (?:road|bridge|cliff|motorway|overpass)|into oncoming traffic))\b",
         r"\b(?:want|wanna|wish|ready|going to|gonna|plan\w*|decided|tonight|for good|forever|"
         r"relieved|better|fine|nothing|done|enough|i'?m|i am|i'?ve|i feel|i think|myself|"
-        r"saying|said)\b",
+        r"saying|said|thinking|keep|imagin\w*)\b",
     ),
     (
         C.SUICIDE_SELF_HARM,
@@ -1196,6 +1501,10 @@ _IDIOMS = Alternation(
     r"|\bchok\w*\b.{0,40}\b(?:test|exam|interview|game|match|final|presentation|speech|"
     r"audition|penalty|pressure|recital)\b"
     r"|\b(?:accidentally|by accident|by mistake) (?:cut|burn\w*|hurt|stabbed) myself\b"
+    r"|\bsnor\w* like (?:she'?s|he'?s|i'?m|they'?re|i am|he is|she is) chok\w*"
+    r"|\b(?:so|too) (?:hot|spicy|funny|hilarious|good|cute|delicious|beautiful|loud)\b"
+    r"[^.!?]{0,30}\b(?:thought|felt like|swear|swore) (?:i'?d|i was going to|i would|"
+    r"i was gonna) (?:stop breathing|die|pass out|faint|explode)\b"
     r"|\b(?:cut|burn\w*|hurt|scald\w*) myself (?:on|while|when|cooking|shaving|chopping|"
     r"gardening|at the gym|with the (?:knife|kettle|oven|iron|pan|tray|stove))\b"
 )
@@ -1210,7 +1519,8 @@ _INTENT_BEFORE = re.compile(
 )
 _LAUGH = re.compile(r"\b(?:lol|lmao|lmfao|rofl|haha\w*|jk|/s)\b")
 _HYPERBOLE = re.compile(
-    r"\bif (?:i|we) (?:have to|hear|see|get|sit|watch|listen|fail|lose|don'?t get)\b"
+    r"\bif (?:i|we) (?:have to|hear|see|get|sit|watch|listen|fail|lose|don'?t get|forget|"
+    r"forgot|miss|missed|eat|ate|spill\w*|burn\w*|spoil\w*|(?:am|'m|are|'re) late)\b"
 )
 
 # Negation right before a trigger ("I'm not suicidal", "no chest pain", "never hurt myself").
@@ -1349,7 +1659,9 @@ _CHRONIC = re.compile(
     r"three )?(?:weeks|months|years)|on and off|comes and goes|come and go|occasional(?:ly)?|"
     r"sometimes|every (?:time|now and then|so often|morning|night|day)|when(?:ever)? "
     r"(?:i|he|she) (?:exercise|run|climb|walk|jog|lie|lay|eat|work out|go up)|after "
-    r"(?:eating|meals|exercise|running|workouts?|coffee)|heartburn|acid reflux|reflux|"
+    r"(?:eating|meals|exercise|running|workouts?|coffee|(?:\w+ )?(?:coffees|espressos|energy "
+    r"drinks?)|caffeine)|when (?:i|he|she) (?:stand|get up|sit up)|allergy season|pollen|"
+    r"heartburn|acid reflux|reflux|"
     r"indigestion|gerd|from (?:coughing|a cold|the flu|lifting)|pulled a muscle|"
     r"mild|slight(?:ly)?|a little|a bit|tiny|small|minor|normal for me|chronic|"
     r"costochondritis|usually|always|all my life|since (?:i was|childhood|birth)|"
@@ -1429,8 +1741,12 @@ def _is_information_question(sentence: str, category: CrisisCategory) -> bool:
 # "everyone would be relieved if I died" talks about the writer, not about someone's death.
 _OWN_DEATH = re.compile(r"\b(?:if|when|after|once) i (?:died|die|was dead|were dead|am dead)\b")
 _FUTURE_AGAIN = re.compile(
-    r"\b(?:happen|occur|come back|recur|get it|have it|need it|do that|go through (?:it|that))"
-    r" again\b"
+    r"\b(?:happen|occur|come back|recur|get it|have it|need it|do that|go through (?:it|that)|"
+    # Resuming everyday life ("can I start driving again?") does not bring the emergency back.
+    r"driv(?:e|ing)|run(?:ning)?|exercis(?:e|ing)|travel(?:l?ing)?|fly(?:ing)?|swim(?:ming)?|"
+    r"cycl(?:e|ing)|jog(?:ging)?|danc(?:e|ing)|lift(?:ing)? weights|train(?:ing)?|"
+    r"play(?:ing)? (?:sports?|football|soccer|tennis|golf|rugby|basketball)|golf(?:ing)?|"
+    r"garden(?:ing)?|hik(?:e|ing)|(?:have|having) sex|dat(?:e|ing)) again\b"
 )
 
 
@@ -1447,7 +1763,7 @@ class _Sentence:
         self.ongoing = bool(_RECENT.search(_FUTURE_AGAIN.sub(" ", text)))
         self.recent = self.ongoing or bool(_RECENT_TIME.search(text))
         self.distant_past = bool(_DISTANT_PAST.search(text)) and not (
-            _REVIVED.search(text) or _RECENT_TIME.search(text)
+            _REVIVED.search(_FUTURE_AGAIN.sub(" ", text)) or _RECENT_TIME.search(text)
         )
         self.history = bool(_HISTORY.search(_OWN_DEATH.sub(" ", text))) and not self.recent
         self.past = bool(_PAST.search(text)) and not self.recent

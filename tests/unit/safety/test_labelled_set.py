@@ -28,6 +28,7 @@ SETS = [
     "safety_holdout5.jsonl",
     "safety_holdout6.jsonl",
     "safety_holdout7.jsonl",
+    "safety_holdout8.jsonl",
 ]
 MIN_PER_CATEGORY = 25
 MIN_PER_KIND = 15
