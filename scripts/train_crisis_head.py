@@ -7,6 +7,9 @@ Inputs, all read-only:
 - tests/data/safety_cases.jsonl and safety_holdout.jsonl ... safety_holdout8.jsonl: every case;
   crisis positives are labelled with their category, everything else (hard negatives, PHI
   cases) is "none". Later sets (holdout9, holdout10…) are blind sets: never read here.
+- the phrasings of the sample FAQ in knowledge/ as plain negatives (what patients ask most),
+  except entries about emergencies or first aid (their phrasings are crisis wording), see
+  `faq_negatives`.
 - the 735 patient questions of ../shared/datasets/mqp/kb.csv as plain negatives, when that folder
   exists. Without it (or with --no-mqp) the script says so and trains without them: that gives a
   different artefact. The shipped one was built WITH them.
@@ -57,6 +60,11 @@ I64 = npt.NDArray[np.int64]
 DATA = ROOT / "tests" / "data"
 FILES = ("safety_cases", *(f"safety_holdout{n or ''}" for n in (0, *range(2, 9))))
 MQP = ROOT.parent / "shared" / "datasets" / "mqp" / "kb.csv"
+FAQ = ROOT / "knowledge"
+# FAQ entries whose phrasings describe emergencies ("worst headache of my life", "stop
+# breathing at night"): never negatives.
+EMERGENCY_TAGS = frozenset({"emergency", "first-aid", "urgent-care", "injuries"})
+EMERGENCY_ENTRIES = frozenset({"croup", "headaches", "snoring-and-sleep-apnea", "anxiety-help"})
 # The commit that added each held-out set also changed the rules: its parent holds the rules
 # that scored the set blind (they reproduce the README's blind column exactly).
 BLIND_RULES = {
@@ -103,6 +111,7 @@ def load_cases(use_mqp: bool = True) -> list[Case]:
                 row["group"], "plain"
             )
             cases.append(Case(name, row["text"], row["crisis"] or NONE, kind, fold))
+    cases += faq_negatives()
     if not use_mqp:
         print("careline: MQP negatives not used (--no-mqp)", file=sys.stderr)
     elif not MQP.is_file():
@@ -110,9 +119,24 @@ def load_cases(use_mqp: bool = True) -> list[Case]:
     else:
         with MQP.open(encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                digest = hashlib.blake2b(row["id"].encode(), digest_size=4).digest()
-                fold = int.from_bytes(digest, "big") % len(FILES)
-                cases.append(Case("mqp", row["question"], NONE, "plain", fold))
+                cases.append(Case("mqp", row["question"], NONE, "plain", _fold(row["id"])))
+    return cases
+
+
+def _fold(key: str) -> int:
+    digest = hashlib.blake2b(key.encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big") % len(FILES)
+
+
+def faq_negatives() -> list[Case]:
+    """Phrasings of the sample FAQ's everyday entries; an entry's phrasings share a fold."""
+    from bot.knowledge.loader import load_knowledge
+
+    cases: list[Case] = []
+    for entry in load_knowledge(FAQ).approved:
+        if entry.id in EMERGENCY_ENTRIES or EMERGENCY_TAGS & set(entry.tags):
+            continue
+        cases += [Case("faq", text, NONE, "plain", _fold(entry.id)) for text in entry.phrasings]
     return cases
 
 
@@ -283,10 +307,10 @@ def report(
             f"{kind} negatives, all files: second stage alone flags {alarms}/{len(rows)} "
             f"({alarms / max(len(rows), 1):.2%}); today's rules {rule_alarms}"
         )
-    mqp = [i for i, case in enumerate(cases) if case.file == "mqp"]
-    if mqp:
-        alarms = sum(flagged[i] is not None for i in mqp)
-        print(f"MQP patient questions: second stage flags {alarms}/{len(mqp)}")
+    for source in ("mqp", "faq"):
+        rows = [i for i, case in enumerate(cases) if case.file == source]
+        alarms = sum(flagged[i] is not None for i in rows)
+        print(f"{source} questions: second stage flags {alarms}/{len(rows)} out of fold")
     positives = [i for i, case in enumerate(cases) if case.kind == "positive"]
     alone = sum(flagged[i] == cases[i].label for i in positives)
     print(f"second stage alone, all positives: {_ratio(alone, len(positives))} right category")

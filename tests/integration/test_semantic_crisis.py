@@ -1,8 +1,9 @@
 """The semantic second stage in the running core: the real matcher, model, head and console.
 
-The crisis example is from the training data (safety_holdout8 h8cp006), one the rules miss. The
-rules keep improving, so the core here runs the real safety layer with the rules' crisis verdict
-hidden: what is tested is that the second stage alone takes the whole crisis path.
+The crisis example is from the training data (safety_holdout8 h8cp006), one the rules missed
+blind; they were tuned on set 8 afterwards and keep improving, so the core here runs the real
+safety layer with the rules' crisis verdict hidden: what is tested is that the second stage alone
+takes the whole crisis path.
 """
 
 from __future__ import annotations

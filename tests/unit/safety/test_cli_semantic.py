@@ -16,6 +16,7 @@ from bot.safety.cli import _batches, scan_main, scan_stream
 from bot.safety.types import CrisisCategory
 
 INDIRECT = "I've been cutting again and tonight it went way deeper than I meant"
+ODD = "the snow outside is getting deeper"  # the fake stage's "crisis"; the rules pass it
 
 
 class FakeStage:
@@ -37,14 +38,14 @@ def run(lines: str, stage: FakeStage) -> list[dict[str, object]]:
 
 def test_only_lines_the_rules_pass_go_to_the_second_stage_redacted() -> None:
     stage = FakeStage()
-    records = run(f"I took 30 pills\n\n{INDIRECT}\nmail me at a@example.com\n", stage)
+    records = run(f"I took 30 pills\n\n{ODD}\nmail me at a@example.com\n", stage)
     assert [(r["crisis"], r["stage"]) for r in records] == [
         ("overdose_poisoning", "rules"),
         ("suicide_self_harm", "semantic"),
         (None, None),
     ]
     assert records[2]["redacted"] == "mail me at [EMAIL]"
-    assert stage.batches == [[INDIRECT, "mail me at [EMAIL]"]]
+    assert stage.batches == [[ODD, "mail me at [EMAIL]"]]
 
 
 def test_a_file_is_read_in_full_batches(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -92,18 +92,22 @@ def test_a_head_with_other_classes_is_refused(tmp_path: Path) -> None:
 def test_training_reads_only_the_training_files(script: ModuleType) -> None:
     cases = script.load_cases(use_mqp=False)
     assert {case.file for case in cases} == {
+        "faq",
         "safety_cases",
         "safety_holdout",
         *(f"safety_holdout{n}" for n in range(2, 9)),
     }
     assert {case.fold for case in cases} == set(range(9))
+    faq = {case.text for case in cases if case.file == "faq"}
+    assert "How do I get a prescription refill?" in faq or len(faq) > 300
+    assert "I don't want to be alive anymore" not in faq, "emergency entries are not negatives"
 
 
 def test_training_is_deterministic_and_learns(script: ModuleType, model: MiniLMEmbedder) -> None:
     cases = script.load_cases(use_mqp=False)
     subset = [c for c in cases if c.kind == "positive"][::12] + [
         c for c in cases if c.kind != "positive"
-    ][::12]
+    ][::15]
     x = script.embed([script.query_text(case.text) for case in subset], model)
     labels = script.label_ids(subset)
     first = script.fit(x, labels, 1e-3, iterations=60)
