@@ -40,6 +40,8 @@ SETS = {
     "holdout6": DATA / "safety_holdout6.jsonl",
     "holdout7": DATA / "safety_holdout7.jsonl",
     "holdout8": DATA / "safety_holdout8.jsonl",
+    "holdout9": DATA / "safety_holdout9.jsonl",
+    "holdout10": DATA / "safety_holdout10.jsonl",
 }
 
 Case = dict[str, object]

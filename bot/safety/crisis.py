@@ -104,7 +104,8 @@ MANY = (
 POISON = (
     r"(?:bleach|drain cleaner|antifreeze|anti-freeze|rat poison|weed ?killer|pesticides?|"
     r"insecticide|lye|ammonia|detergent pods?|tide pods?|laundry pods?|button batter(?:y|ies)|"
-    r"batter(?:y|ies)|lighter fluid|gasoline|petrol|paint thinner|window cleaner|"
+    r"batter(?:y|ies)(?![- ]?(?:powered|operated|pack|charger|life|box|compartment|cover))|"
+    r"lighter fluid|gasoline|petrol|paint thinner|window cleaner|"
     r"cleaning (?:fluid|product|spray)|mushrooms? (?:from|in) the (?:yard|garden|woods)|"
     r"(?:wild|poisonous) (?:mushrooms?|berries)|poison|toilet cleaner|oven cleaner|"
     r"mouthwash|nail polish remover|vape (?:juice|liquid)|e-?liquid|nicotine (?:juice|liquid)|"
@@ -150,7 +151,9 @@ DRUGS = (
     r"(?:heroin|fentanyl|fent|opioids?|opiates?|gear|smack|dope|spice|drugs|pills|xanax|bars|"
     r"meth|cocaine|coke|crack|oxy\w*|methadone|ketamine|ket|ghb|benzos?|tramadol|morphine|"
     r"codeine|lean|mdma|molly|pingers|snorted \w+|injected \w+|dropped (?:a |two |three |some )?"
-    r"(?:pills?|tabs?|molly|mdma|acid|ecstasy)|spiked)"
+    r"(?:pills?|tabs?|molly|mdma|acid|ecstasy)|spiked|(?:took|taken|had|snorted|smoked) something|"
+    r"(?:a |some |fat |big |massive )*(?:lines?|bumps?) of \w+|did (?:a |some |fat |big |"
+    r"massive )*(?:lines?|bumps?))"
 )
 SEDATED = (
     r"(?:gouch\w*|nodding out|nodded out|on the nod|(?:lips?|face|fingers?|"
@@ -158,6 +161,8 @@ SEDATED = (
     r"barely breathing|not breathing|snoring (?:weird\w*|strange\w*|funny|loud\w*)|gurgl\w*|"
     r"foaming|won'?t wake|can'?t wake|unresponsive|not responding|isn'?t responding|"
     r"unconscious|turning blue|pinned pupils|pinpoint pupils|seizures?|seizing|fitting|"
+    r"(?:he'?s|she'?s|hes|shes) (?:gone |going |turning )?(?:blue|grey|gray)|(?:can'?t|barely) "
+    r"(?:stand|walk|keep (?:my|his|her) eyes open)|passing out|going in and out|"
     r"convuls\w*|overheating|burning up)"
 )
 # A racing or irregular heart, and the faintness that makes it an emergency.
@@ -231,7 +236,12 @@ RULES: tuple[Rule, ...] = (
         r"s[ue]{1,2}[iy]?c[iy]?d(?:e|al|le|ial|ing)|suicid\w*|sucid\w*|suiside|suisid\w*|"
         r"suicde|suacide)\b",
     ),
-    _r(C.SUICIDE_SELF_HARM, r"\b(?:end|ending|take|taking|end it with) (?:my|me) (?:own )?life\b"),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:end|ending|take|taking|end it with|finish|finishing) (?:my|me) (?:own )?life\b"
+        r"|\b(?:decided?|deciding) to (?:die|kill myself|end (?:it|things|my life)|finish (?:it|"
+        r"my life))\b",
+    ),
     _r(C.SUICIDE_SELF_HARM, r"\bend (?:it all|everything|things|it tonight|it now|it today)\b"),
     _r(
         C.SUICIDE_SELF_HARM,
@@ -329,7 +339,12 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.SUICIDE_SELF_HARM,
-        r"\b(?:looking up|look up|looked up|searching|googl\w*|research\w*|reading about) "
+        r"\b(?:looking up|look up|looked up|searching|googl\w*|research\w*|reading about|"
+        r"checking) (?:which|what) (?:bridge|building|cliff|pills?|drugs?|meds|method)s? "
+        r"(?:is|are) (?:the )?(?:highest|tallest|most lethal|deadliest|quickest|fastest|"
+        r"least painful|painless)\b|\b(?:looking up|look up|looked up|searching|googl\w*|"
+        r"research\w*|reading about) (?:the |a )?lethal dose\b"
+        r"|\b(?:looking up|look up|looked up|searching|googl\w*|research\w*|reading about) "
         r"(?:ways|how|methods) to (?:die|kill myself|end it|end my life|commit suicide|overdose)\b"
         r"|\b(?:wana|wan to|wnt to|want 2|wanna|wanting to) (?:just )?(?:die|dye|be dead)\b",
     ),
@@ -430,7 +445,10 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.SUICIDE_SELF_HARM,
-        r"\b(?:tired|sick) of (?:living|being alive|life|existing)\b|\blife (?:is ?n'?t|is not|"
+        r"\b(?:tired|sick) of (?:living|being alive|life|existing)\b|\b(?:tired|sick) of "
+        r"(?:fighting|struggling|trying|being here|waking up)\b(?! (?:with|for|over|about|to|the|"
+        r"this|my|it|against))|\b(?:ready to|want to|going to|gonna|about to) let go (?:for good|"
+        r"forever|of (?:life|everything|it all)|now|tonight)\b|\blife (?:is ?n'?t|is not|"
         r"isnt|not) worth (?:living|it)\b|\bwant (?:it all|everything) to (?:end|stop)\b",
     ),
     _r(
@@ -468,6 +486,61 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:drink|drinking|starv\w*) (?:myself|himself|herself) to death\b",
         1,
     ),
+    # Carbon monoxide as a method: in the car with the engine running in a closed garage.
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:sitting|sat|sit|lying|waiting) in (?:my|the|his|her) car\b.{0,40}\b(?:engine|motor) "
+        r"(?:running|on)\b.{0,40}\b(?:garage|closed|shut|hose|pipe)\b|\b(?:hose|pipe|tube)\b"
+        r".{0,30}\bexhaust\b|\bexhaust\b.{0,30}\b(?:hose|pipe|tube)\b"
+        r"|\b(?:engine|car|generator) (?:running|on)\b.{0,80}\b(?:not (?:going to )?turn\w* it off|"
+        r"(?:won'?t|don'?t think i'?m|not) turn\w* it off)\b",
+    ),
+    # A weapon ready at hand ("it's loaded next to me").
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:gun|pistol|rifle|shotgun)\b.{0,40}\bloaded\b.{0,30}\b(?:next to me|beside me|in my "
+        r"(?:hand|lap|mouth)|on my (?:lap|bed|desk)|rn|right now|tonight)\b|\bloaded (?:gun|"
+        r"pistol|rifle|shotgun)\b.{0,30}\b(?:next to me|beside me|in my (?:hand|lap|mouth)|on my "
+        r"(?:lap|bed|desk))\b",
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:how much longer|how long) (?:i|i'?m|im) (?:can|could|going to|gonna) (?:hold on|"
+        r"keep going|go on|keep doing this|do this|take (?:it|this)|last)\b(?! (?:at|with|in|"
+        r"for|until|till|without))",
+        1,
+    ),
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:keep |been |sitting |sat )?(?:staring|looking) at (?:the |my |all the |all my )?"
+        r"(?:pills|tablets|meds|rope|noose|razor|blade|gun)\b.{0,60}\b(?:counted|count\w*|all of "
+        r"them|enough|tonight|hours|again)\b",
+    ),
+    # Not seeing a future ("I don't see myself making it to christmas").
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:don'?t|do not|can'?t|cannot) see myself (?:making it (?:past|through|"
+        r"to (?:christmas|"
+        r"new year|the end of|my birthday|next))|being (?:here|around|alive) (?:much longer|for "
+        r"long|by|next|in a)|alive (?:much longer|by|next))",
+        1,
+    ),
+    # Walking into the sea: a plan, not a paddle.
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:going to|gonna|want to|wanna|will|i'?ll|about to|"
+        r"plan(?:ning)? to) (?:just )?(?:walk|"
+        r"swim|wade)\w* (?:out )?into (?:the )?(?:sea|ocean|river|lake|water|waves)\b(?! (?:for|"
+        r"with|to (?:cool|paddle|swim)))",
+    ),
+    # "If I'm not here tomorrow, it wasn't anyone's fault."
+    _r(
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:it|this) (?:wasn'?t|was not|isn'?t|is not|won'?t be) (?:anyone'?s|anybody'?s|your|"
+        r"their|his|her) fault\b.{0,60}\b(?:not (?:be )?here|gone|goodbye|love you|sorry|"
+        r"tomorrow)\b|\bif (?:i'?m|i am) (?:not|no longer) (?:here|around|alive) (?:tomorrow|"
+        r"in the morning|by)\b",
+    ),
     # Leaving nothing to need ("I won't need anything after friday").
     _r(
         C.SUICIDE_SELF_HARM,
@@ -487,6 +560,8 @@ RULES: tuple[Rule, ...] = (
         r"(?:bulk\w*|calorie\w*|carbs|diet\w*|macros|weight|lbs|kg|gym|comp\w*|show|prep)\b)"
         r"|\b(?:i|i'?ve) (?:cut|burned|burnt|harmed) (?:myself |my (?:arms?|legs?|thighs?|"
         r"wrists?|skin) )?again\b(?! (?:on|while|when|cooking|shaving|chopping))"
+        r"|\b(?:cutting|burning) (?:myself )?(?:rn|right now|now|as we speak|atm)\b"
+        r"|\b(?:want|wanna|going|gonna|need|have|tempted) to (?:go|cut|push it) deeper\b"
         r"|\bcut\w*\b.{0,60}\b(?:way |much |a lot |far |too |really )?deeper than (?:i |i'd |"
         r"i had )?(?:meant|intended|planned|wanted|usual|normal|ever|before|last time)\b",
     ),
@@ -514,7 +589,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
-        r"\b(?:over ?dos+(?:ed|ing|e)|o\.?d'?(?:ed|'d|d|ing)|"
+        r"\b(?:over ?dos+(?:ed|ing|e)|o\.?d'(?:ed|'d|d|ing)|o\.d(?:ed|d|ing)?|od(?:ed|ing)|"
         r"od'?ed|oding|overdosin\w*)\b",
     ),
     _r(
@@ -527,7 +602,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.OVERDOSE_POISONING,
-        rf"\b{CHILD}\b.{{0,40}}\b(?:got into|ate|swallowed|"
+        rf"\b{CHILD}\b.{{0,40}}\b(?:got into|ate|swallowed|bit into|bit|bitten|sucked on|licked|"
         rf"chewed|drank|chewed on) (?:(?:my|the|his|her|some|a|our|grandma'?s|grandpa'?s) )?"
         rf"(?:[\w']+ ){{0,3}}(?:{PILLS}|{POISON}|bottle of \w+)",
     ),
@@ -637,11 +712,31 @@ RULES: tuple[Rule, ...] = (
         1,
     ),
     _r(C.OVERDOSE_POISONING, r"\bdouble[- ]?dos(?:ed|ing|e)\b", 1),
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:took|taken|injected|used|smoked|snorted|had|did|shot up) (?:way |much |a lot |"
+        rf"far )?"
+        rf"more than (?:usual|normal|(?:i|he|she|they) (?:normally|usually) (?:do|does)|my usual|"
+        rf"his usual|her usual|(?:is |was )?prescribed)\b|\boverdid (?:it )?(?:on )?(?:my |his |"
+        rf"her |the )?(?:[\w-]+ )?{PILLS}\b"
+        rf"|\b(?:took|taken|swallowed|had) (?:like |about |around |over |maybe )?(?:1[2-9]|"
+        rf"[2-9]\d) "
+        rf"(?:[\w-]+ ){{0,2}}(?:paracetamol|tylenol|acetaminophen|ibuprofen|aspirin|co-?codamol|"
+        rf"tablets|pills|caps)\b",
+        1,
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        r"\b(?:drink|drinks|eat|eats|swallow|swallows) (?:the |some |a |his |her )?(?:bleach|"
+        r"antifreeze|anti-freeze|drain cleaner|rat poison|weed ?killer|pesticide|lye|"
+        r"paint thinner|lighter fluid|gasoline|petrol)\b(?! (?:station|pump|car))",
+    ),
     # Days of doses at once ("took a week's worth of warfarin at once").
     _r(
         C.OVERDOSE_POISONING,
         rf"\b(?:took|taken|swallowed|had|downed|given|gave (?:him|her|them))\b(?: [\w']+){{0,3}} "
-        rf"(?:days?|weeks?|months?|fortnight)'?s?'? (?:worth|supply)\b(?: of)?(?: (?:my|his|her|"
+        rf"(?:days?|weeks?|months?|fortnight)'?s?'? (?:(?:worth|supply)\b(?: of)?|of\b)(?: (?:my|"
+        rf"his|her|"
         rf"their|the))?(?: [\w'-]+){{0,2}}(?: {PILLS}\b| (?:at once|in one go|all at once|"
         rf"in one day|together))",
     ),
@@ -671,6 +766,13 @@ RULES: tuple[Rule, ...] = (
         rf"\b(?:carbon monoxide|co poisoning)\b.{{0,60}}\b{CO_SIGNS}\b|\b{CO_SIGNS}\b.{{0,60}}"
         r"\b(?:carbon monoxide|co poisoning)\b",
         1,
+    ),
+    _r(
+        C.OVERDOSE_POISONING,
+        rf"\b(?:whole (?:family|house(?:hold)?)|every(?:one|body) (?:in the house|at home|here)|"
+        rf"all of us|we all|both of us|the kids and)\b.{{0,60}}\b{CO_SIGNS}\b.{{0,120}}"
+        r"\b(?:boiler|gas (?:heater|fire|stove|oven)|heater|generator|furnace|wood ?burner|"
+        r"log burner|stove|chimney|flue|fumes)\b",
     ),
     # Street drugs with the signs of an overdose ("gouching out after that gear, lips blue").
     _r(C.OVERDOSE_POISONING, rf"\b{DRUGS}\b.{{0,60}}\b{SEDATED}|\b{SEDATED}.{{0,60}}\b{DRUGS}\b"),
@@ -735,6 +837,19 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:no pulse|(?:can'?t|cannot|couldn'?t) (?:find|feel|get) (?:a|his|her|their|any) "
         r"pulse|doing cpr|started cpr|"
         r"need(?:s)? cpr|giving (?:him|her) cpr|unresponsive and)\b",
+    ),
+    _r(
+        C.CARDIAC,
+        r"\b(?:icd|defib\w*|pacemaker)\b.{0,30}\b(?:shock\w*|fired|went off|zapped|keeps going "
+        r"off)\b",
+    ),
+    _r(
+        C.CARDIAC,
+        r"\bpain\b(?: \w+){0,3} between (?:my|his|her|the) shoulder ?blades\b.{0,80}\b(?:nause\w*|"
+        r"sweat\w*|clammy|short of breath|breathless|exhausted|dizzy|jaw|arm)\b|\b(?:nause\w*|"
+        r"sweat\w*|clammy|exhausted)\b.{0,80}\bpain\b(?: \w+){0,3} between (?:my|his|her|the) "
+        r"shoulder ?blades\b",
+        1,
     ),
     # A racing or pounding heart with faintness ("heart at like 200 and about to pass out").
     _r(C.CARDIAC, rf"\b{RACING}.{{0,60}}\b{FAINT}\b|\b{FAINT}\b.{{0,60}}\b{RACING}", 1),
@@ -831,7 +946,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _r(
         C.STROKE,
-        r"\b(?:arm|leg|hand|side|face)\b(?: [\w']+){0,2} (?:just |suddenly )?(?:went|gone|"
+        r"\b(?:arm|leg|hand|side|face)(?:'s|s)?\b(?: [\w']+){0,2} (?:just |suddenly )?(?:went|gone|"
         r"going) (?:limp|numb|dead|floppy|weak)\b",
         1,
     ),
@@ -860,6 +975,14 @@ RULES: tuple[Rule, ...] = (
         r"|\bspeaking (?:nonsense|gibberish|funny|strangely)\b",
         1,
     ),
+    _r(
+        C.STROKE,
+        r"\b(?:went|gone|going|became|become|is|seems) (?:really |very |suddenly |all )?confused "
+        r"(?:mid[- ]?sentence|all of a sudden|out of nowhere|suddenly)\b|\bcan'?t understand "
+        r"(?:what|anything) (?:we'?re|we are|i'?m|people are|anyone is|you'?re) saying\b"
+        r"(?![^.!?]{0,40}\b(?:without|hearing|deaf|accent|english|language)\b)",
+        1,
+    ),
     # --- breathing -----------------------------------------------------------------------------
     _r(
         C.BREATHING,
@@ -878,8 +1001,9 @@ RULES: tuple[Rule, ...] = (
     _r(C.BREATHING, r"\b(?:not|isn'?t|stopped|stop|aren'?t|wasn'?t|no longer) breath\w*\b"),
     _r(
         C.BREATHING,
-        r"\b(?:lips?|face|fingers|skin|fingernails)\b(?: \w+){0,2} (?:are |is |"
-        r"turning |going |look |looks |gone |went )?(?:blue|purple|grey|gray)\b",
+        r"\b(?:lips?|face|fingers|finger ?tips|skin|fingernails)\b(?: \w+){0,2} (?:are |"
+        r"is |turning |going |look |looks |gone |went )?(?:blue|bluish|blueish|purple|grey|gray|"
+        r"greyish)\b",
     ),
     _r(C.BREATHING, r"\bturning (?:blue|purple)\b"),
     _r(
@@ -912,11 +1036,28 @@ RULES: tuple[Rule, ...] = (
         r"(?:isn'?t|not|is not|doesn'?t|does not|stopped|no longer|aren'?t) "
         r"(?:working|helping|doing anything)\b",
     ),
-    _r(C.BREATHING, r"\b(?:severe|bad|really bad|terrible|worst) asthma attack\b"),
     _r(
         C.BREATHING,
-        r"\b(?:asthma attack|wheez\w+)\b.{0,50}\b(?:can'?t|won'?t stop|not|"
+        r"\b(?:severe|bad|really bad|terrible|worst) (?:asthma|asma|azma|asthama|ashma) attack\b",
+    ),
+    _r(
+        C.BREATHING,
+        r"\b(?:(?:asthma|asma|azma|asthama|ashma) attack|wheez\w+)\b.{0,50}\b(?:can'?t|"
+        r"won'?t stop|not|"
         r"getting worse|blue|ambulance|911|999|help)\b",
+        1,
+    ),
+    _r(
+        C.BREATHING,
+        r"\b(?:inhaler|puffer|ventolin|reliever|albuterol)\b.{0,40}\b(?:\d{2}|ten|twenty|several|"
+        r"loads of|so many|[5-9]) (?:times|puffs)\b",
+        1,
+    ),
+    _r(
+        C.BREATHING,
+        r"\b(?:breath\w*|air|lungs?)\b.{0,40}\bfeels? like (?:i'?m|i am|he'?s|she'?s|they'?re) "
+        r"drowning\b(?! in)|\bfeels? like (?:i'?m|i am|he'?s|she'?s|they'?re) drowning\b.{0,40}"
+        r"\b(?:breath\w*|air|lungs?)\b",
         1,
     ),
     _r(C.BREATHING, r"\b(?:suffocating|can'?t get air in|air ?way is closing)\b", 1),
@@ -1013,6 +1154,11 @@ RULES: tuple[Rule, ...] = (
         r"soak\w*|won'?t stop|so much|golf ball|pads? an hour)\b",
     ),
     _r(C.SEVERE_BLEEDING, r"\b(?:stabbed|shot|impaled)\b.{0,30}\b(?:bleed\w*|blood)\b"),
+    _r(
+        C.SEVERE_BLEEDING,
+        r"\b(?:cut|wound|gash|laceration|stump|leg|arm|hand|head|finger|neck)\b(?: \w+){0,2} "
+        r"(?:is |are |keeps |started )?(?:pouring|gushing|spurting|squirting|pumping)\b",
+    ),
     # Bleeding that has gone on too long ("nosebleed for 40 minutes").
     _r(
         C.SEVERE_BLEEDING,
@@ -1066,7 +1212,8 @@ RULES: tuple[Rule, ...] = (
         r"\b(?:peanut|nut|shellfish|shrimp|all?er[gj]\w*|sting|stung|bee|wasp|"
         r"penicillin|amoxicillin|antibiotic|sesame|ate|eating)\b.{0,80}\b(?:tongue|lips?|face|"
         r"mouth|throat)\b(?: \w+){0,3} (?:is |are |started |getting |keeps )?(?:swel+\w*|"
-        r"swoll?e?n|puff\w*|tight\w*|tite|tyte|closing|blowing up|blew up|ballooning)\b",
+        r"swoll?e?n|puff\w*|tight\w*|tite|tyte|closing|blowing up|blew up|ballooning|huge|"
+        r"massive|enormous|twice the size)\b",
     ),
     _r(
         C.ANAPHYLAXIS,
@@ -1149,8 +1296,9 @@ RULES: tuple[Rule, ...] = (
     _r(C.VIOLENCE_ABUSE, r"\b(?:i'?m|im|i am|we'?re|we are) hiding (?:from|in|under)\b", 1),
     _r(
         C.VIOLENCE_ABUSE,
-        r"\b(?:outside|at|by) (?:my|our|the) (?:door|house|home|window|flat|apartment)\b.{0,30}"
-        r"\b(?:with|has|got|holding) (?:a |his |her )?(?:gun|knife|weapon|machete)\b|"
+        r"\b(?:outside|outsde|oustide|outide|at|by) (?:my|our|the) (?:door|house|home|window|flat|"
+        r"apartment)\b.{0,30}\b(?:with|has|got|holding) (?:a |his |her )?(?:gun|k?nife|knive|"
+        r"weapon|machete)\b|"
         r"\b(?:pointing|pointed|waving) (?:a |his |her )?(?:gun|knife|weapon) at\b",
     ),
     _r(
@@ -1225,6 +1373,24 @@ RULES: tuple[Rule, ...] = (
         rf"|\b{HOME}\b[^.!?\n]{{0,60}}\b(?:hear|hearing|heard)\b(?:{SCREAMS_AND_BLOWS})",
         1,
     ),
+    _r(
+        C.VIOLENCE_ABUSE,
+        r"\bthreaten\w* (?:her|him|them|me|us|my \w+) with (?:a |his |her |their )?(?:knife|gun|"
+        r"weapon|machete|bat|hammer|axe|broken bottle)\b",
+    ),
+    # Someone being hurt right now ("her boyfriend is strangling her").
+    _r(
+        C.VIOLENCE_ABUSE,
+        rf"\b(?:he|she|they|(?:my|her|his|their|our) (?:[\w']+ )?{PEOPLE}|someone|somebody|a man|"
+        r"a guy)(?:'s| is| are|'re) (?:[\w']+ ){0,2}?(?:and )?(?:hitting|beating|strangling|"
+        r"choking|"
+        r"stabbing|attacking|kicking|punching|slapping|shoving|hurting|battering|dragging) "
+        r"(?:her|him|them|me|us|my (?:little |baby |big |younger |older )?(?:brother|sister|mum|"
+        r"mom|"
+        r"dad|son|daughter|gran|nan|grandma|grandpa|kids?))\b(?! (?:at|to it|in (?:a|the) (?:game|"
+        r"race|match)))(?![^.!?]{0,40}\b(?:pillows?|playing|play fight\w*|games?|joking|"
+        r"tickl\w*|lol)\b)",
+    ),
     # A gun brought to school is an emergency by itself.
     _r(
         C.VIOLENCE_ABUSE,
@@ -1290,23 +1456,36 @@ _BODY_AND_SEVERITY += (
         r"\b(?:this is goodbye|goodbye (?:forever|for good|message|text|note|letter)|final "
         r"(?:message|text|goodbye)|last (?:message|text|goodbye)|sorry for everything|"
         r"(?:said|saying|says) goodbye to (?:everyone|everybody|us all)|love you all|tell "
-        r"(?:everyone|mum|mom|dad|them) i love (?:them|her|him))\b",
+        r"(?:my |his |her )?(?:everyone|mum|mom|mother|dad|father|sister|brother|kids|family|"
+        r"parents|them)\b[^.!?]{0,10}\bi love (?:them|her|him|you)|sorry (?:mum|mom|dad|"
+        r"everyone|all)\b[^.!?]{0,6}\bi love (?:you|you all))\b",
         r"\b(?:phone (?:is |was |went |goes )?(?:off|dead|straight to voicemail)|not answering|"
         r"won'?t answer|isn'?t answering|can'?t reach|cannot reach|(?:nobody|no one|no-one) can "
         r"(?:reach|find|get hold of)|can'?t get hold of|not picking up|"
         r"isn'?t picking up|won'?t pick up|no reply|stopped (?:replying|answering|responding)|"
         r"not replying|isn'?t replying|gone quiet|no answer|turn\w* (?:off )?(?:my|his|her|their) "
-        r"phone)\b",
+        r"phone|location (?:is |was |went |goes )?off|stopped sharing (?:her|his|their) location|"
+        r"can'?t find (?:her|him|them))\b",
+    ),
+    (
+        C.SUICIDE_SELF_HARM,
+        r"\b(?:(?:(?:this|that|here) is my|my) (?:last|final) (?:post|message|text|tweet|video|"
+        r"words)|goodbye (?:world|forever)|bye (?:everyone|world) forever)\b(?![^.!?]{0,40}\b(?:"
+        r"before|for a while|holiday|vacation|break|until|see you|moving)\b)",
+        r"\b(?:sorry|kind to me|forgive me|love you|won'?t be|no more)\b",
     ),
     (
         C.SUICIDE_SELF_HARM,
         r"\b(?:(?:sort\w*|updat\w*|wr[io]t\w*|made|making|finali[sz]\w*|put) (?:out )?"
-        r"(?:my (?:will|affairs)|(?:everything|all my things) in order)|(?:gave|giving|given|"
+        r"(?:my (?:will|affairs)|(?:everything|all my things) in order)|sort\w* (?:out )?(?:all )?"
+        r"(?:of )?my (?:stuff|things|belongings)(?![^.!?]{0,30}\b(?:mov\w+|move|clear\w* out|"
+        r"declutter\w*|garage sale|charity)\b)|(?:gave|giving|given|"
         r"rehom\w+|found (?:a )?(?:new )?home for) (?:away )?(?:my )?(?:dog|cat|pets?|puppy|"
         r"kitten|bird|rabbit)|giv\w+ (?:away )?(?:all )?(?:my|of my) (?:stuff|things|belongings|"
         r"possessions|clothes|books|games))\b",
         r"\b(?:won'?t (?:need|be needing)|goodbye|when i'?m gone|after i'?m gone|for good|"
-        r"forever|one last|last time|won'?t be (?:here|around)|no longer need)\b",
+        r"forever|one last|last time|won'?t be (?:here|around)|no longer need|(?:nobody|no one|"
+        r"no-one) (?:has|have|needs|will have) to|tonight)\b",
     ),
     (
         C.VIOLENCE_ABUSE,
@@ -1320,9 +1499,9 @@ _BODY_AND_SEVERITY += (
     ),
     (
         C.VIOLENCE_ABUSE,
-        rf"\b(?:he|she|they|my (?:[\w']+ )?{PEOPLE}(?:'?s (?:[\w']+ )?{PEOPLE})?)\b(?: \w+){{0,2}} "
-        r"(?:hits|beats|abuses|chokes|strangles|rapes|attacks|kicks|punches|slaps|batters) "
-        r"(?:her|him|them)\b(?! (?:at|to it|in (?:a|the)))",
+        rf"\b(?:he|she|they|(?:my|her|his|their|our) (?:[\w']+ )?{PEOPLE}(?:'?s (?:[\w']+ )?"
+        rf"{PEOPLE})?)\b(?: \w+){{0,2}} (?:hits|beats|abuses|chokes|strangles|rapes|attacks|kicks|"
+        r"punches|slaps|batters|shoves) (?:her|him|them)\b(?! (?:at|to it|in (?:a|the)))",
         r"\b(?:scared|afraid|terrified|frightened|can'?t leave|won'?t leave|bruis\w*|police|"
         r"knife|gun|tonight|right now|again|every)\b",
     ),
@@ -1334,7 +1513,9 @@ _BODY_AND_SEVERITY += (
     ),
     (
         C.SUICIDE_SELF_HARM,
-        r"\b(?:not wake up|never wake up|fall asleep forever|sleep forever|"
+        r"\b(?:(?:not|never) (?:wake|waking) up(?! (?:until|till|before|early|for|in time|on "
+        r"time|at))|fall asleep forever|"
+        r"sleep forever|"
         r"disappear\w* (?:for good|forever)|no future|nothing left (?:for me|to live for)|"
         r"this is the end(?! of)|the end for me|(?:saying|said) my goodbyes"
         r"|without me(?! for| while|"
@@ -1389,6 +1570,7 @@ _BODY_AND_SEVERITY += (
         C.SUICIDE_SELF_HARM,
         r"\b(?:pills|tablets|meds|bottle|rope|knife|razor|gun|bridge|ledge|roof)\b",
         r"\b(?:deciding whether|whether to|take them all|all of them|do it|end it|tonight|goodbye|"
+        r"counted them (?:twice|again|out|over)|keep (?:staring|looking) at (?:it|them)|"
         r"last time|in my hand|right now|holding (?:it|them)|ready)\b",
     ),
     (
@@ -1476,7 +1658,10 @@ _IDIOMS = Alternation(
     r"(?:final|game|match|exam|interview))\b|\bchoking hazard\b"
     r"|\b(?:stroke of (?:luck|genius|midnight)|back ?stroke|breast ?stroke|heat ?stroke)\b"
     r"|\bsuicide (?:squad|mission|doors?|run|drills?|sprints?|king|knot)\b"
-    r"|\b(?:beat|hit|beats|hits) me (?:at|to it|in (?:chess|cards|a race|the))\b|\bhits? me up\b"
+    r"|\b(?:beat|hit|beats|hits) me (?:at|to it|in (?:chess|cards|a race|the))\b"
+    r"|\bhits? (?:me|her|him|them|us) up\b|\b(?:beat\w*|hit\w*) (?:me|us|him|her|them|my \w+) "
+    r"(?:at|in) (?:chess|cards|tennis|golf|pool|darts|a race|the race|the game|\w+ games?|"
+    r"scrabble|monopoly|football|poker)\b"
     r"|\bchok\w* on (?:all )?(?:this|that|the|my|these) (?:paperwork|work|workload|emails|debt|"
     r"bills|admin|smoke|dust|pollen|homework|deadlines)\b"
     r"|\b(?:mom|mum|dad|mother|father|wife|husband|boss|teacher|coach|parents?) (?:is|are|"
@@ -1502,6 +1687,10 @@ _IDIOMS = Alternation(
     r"audition|penalty|pressure|recital)\b"
     r"|\b(?:accidentally|by accident|by mistake) (?:cut|burn\w*|hurt|stabbed) myself\b"
     r"|\bsnor\w* like (?:she'?s|he'?s|i'?m|they'?re|i am|he is|she is) chok\w*"
+    r"|\b(?:kick\w*|punch\w*|hit\w*|elbow\w*|slap\w*) (?:me|him|her|us) in (?:her|his|my|their|"
+    r"the|our) sleep\b"
+    r"|\b(?:blue|purple)\b(?: \w+){0,2} from (?:the |an? |eating |that )?(?:ice ?lolly|ice ?pops?|"
+    r"popsicles?|slushies|slushy|blueberr\w*|sweets|candy|food colou?ring|dye|paint|pens?|ink)\b"
     r"|\b(?:so|too) (?:hot|spicy|funny|hilarious|good|cute|delicious|beautiful|loud)\b"
     r"[^.!?]{0,30}\b(?:thought|felt like|swear|swore) (?:i'?d|i was going to|i would|"
     r"i was gonna) (?:stop breathing|die|pass out|faint|explode)\b"
@@ -1532,7 +1721,8 @@ _NEGATION = re.compile(
 # Hypotheticals and conditionals ("what if someone overdosed", "in case of a stroke").
 _HYPOTHETICAL = re.compile(
     r"\b(?:what if|if (?:someone|somebody|a person|anyone|people|you|your|one|a|an|the|"
-    r"they|he|she|my|his|her|their|i ever|i were|i was)|in case|what would happen|"
+    r"they|he|she|my|his|her|their|i ever|i'?ve ever|i have ever|i were|i was)|in case|"
+    r"(?:asked|asks|asking) (?:me )?(?:if|whether)|what would happen|"
     r"what happens|hypothetical\w*|suppose|supposing|imagine|pretend|in a (?:movie|film|"
     r"book|novel|story|show|game|scene)|my (?:character|novel|story|book|screenplay)|"
     r"for (?:a|my|our) (?:[\w-]+ ){0,2}(?:class|essay|paper|project|assignment|course|"
@@ -1572,7 +1762,7 @@ _PERSONAL = re.compile(
     r"he's|she's|hes|shes|they're|mom|mum|dad|husband|wife|son|daughter|baby|friend)\b"
 )
 _QUESTION_START = re.compile(
-    r"^\s*(?:what|how|why|when|which|who|is|are|can|could|does|do|should|would|will)\b"
+    r"^\s*(?:what|how|why|when|which|who|is|are|can|could|does|do|should|would|will)\b(?!')"
 )
 # Past and resolved events ("years ago", "as a kid", "now I'm doing well").
 _PAST = re.compile(
@@ -1606,7 +1796,9 @@ _FICTION = re.compile(
     r"\b(?:(?:story|novel|book|screenplay|script|fanfic|fan fiction|poem|game|scene) "
     r"(?:i'?m|i am|we'?re) (?:writing|making)|my (?:character|protagonist|novel|story|"
     r"screenplay)|a character|in (?:my|a|the) (?:story|novel|book|film|movie|show|game|"
-    r"series|episode))\b"
+    r"series|episode)|(?:reading|watching|listening to|finished|binged) (?:a|an|the|this) (?:\w+ )?"
+    r"(?:thriller|novel|book|film|movie|show|series|episode|podcast|documentary|drama) "
+    r"(?:where|in which|about))\b"
 )
 _IF_QUESTION = re.compile(r"^\s*(?:if|what if|in case|suppose|supposing|hypothetically)\b")
 _STRONG_PAST = re.compile(
@@ -1633,8 +1825,8 @@ _RESOLVED = re.compile(
 _RECENT_TIME = re.compile(
     r"\b(?:tonight|today|this (?:morning|evening|afternoon|week)|last night|(?:\d+|a few|few|"
     r"an|a|two|three|ten|twenty|thirty|couple of|a couple of|several) (?:minutes?|mins?|"
-    r"hours?|hrs?|days?) ago|yesterday|(?:for|in|over) the (?:last|past) (?:\d+|few|couple of|"
-    r"an?) ?(?:minutes?|mins?|hours?|hrs?))\b"
+    r"hours?|hrs?|days?) ago|yesterday|(?:for|in|over) the (?:last|past) (?:(?:\d+|few|couple of|"
+    r"an?|half an?) ?)?(?:minutes?|mins?|hours?|hrs?))\b"
 )
 _RECENT = re.compile(
     r"\b(?:right now|just now|rn|currently|at the moment|"
@@ -1662,7 +1854,8 @@ _CHRONIC = re.compile(
     r"(?:eating|meals|exercise|running|workouts?|coffee|(?:\w+ )?(?:coffees|espressos|energy "
     r"drinks?)|caffeine)|when (?:i|he|she) (?:stand|get up|sit up)|allergy season|pollen|"
     r"heartburn|acid reflux|reflux|"
-    r"indigestion|gerd|from (?:coughing|a cold|the flu|lifting)|pulled a muscle|"
+    r"indigestion|gerd|from (?:coughing|a cold|the flu|lifting|sitting|my desk|a desk|posture|"
+    r"sleeping|work|the gym|gardening)|at (?:a|my) desk|pulled a muscle|"
     r"mild|slight(?:ly)?|a little|a bit|tiny|small|minor|normal for me|chronic|"
     r"costochondritis|usually|always|all my life|since (?:i was|childhood|birth)|"
     r"allergies|hay ?fever|seasonal|stuffy|blocked nose|runny nose|cold|"
