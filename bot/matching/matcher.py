@@ -326,7 +326,9 @@ def build_matcher(
     from bot.matching.cache import CachedEmbedder
     from bot.matching.minilm import load_embedder
 
-    embedder = CachedEmbedder(load_embedder(settings.model_path), settings.cache_dir)
+    embedder = CachedEmbedder(
+        load_embedder(settings.model_path, settings.cache_dir), settings.cache_dir
+    )
     return Matcher(
         entries, settings=settings, synonyms=synonyms, embedder=embedder, progress=progress
     )
