@@ -48,6 +48,19 @@ def _emails(text: str) -> Iterator[Span]:
 # --- URLs carrying identifiers -------------------------------------------------------------------
 
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+# A profile page on a social network names a person whatever its path looks like, and people
+# often paste it without "https://".
+_PROFILE = re.compile(
+    r"(?<![\w./-])(?:https?://)?(?:(?:www|m|mobile)\.)?(?:facebook|fb|instagram|twitter|x|tiktok|"
+    r"linkedin|threads|youtube|pinterest|reddit)\.com/(?:in/|user/|u/|@)?[\w.@-]*[A-Za-z0-9][\w.-]*"
+    r"/?(?=[\s,;)!?]|\.(?:\s|$)|$)",
+    re.IGNORECASE,
+)
+_NOT_PROFILE = re.compile(
+    r"\.com/(?:help|about|legal|policies|privacy|terms|groups|events|pages|watch|hashtag|"
+    r"explore|search|settings|login|signup)?/?$",
+    re.IGNORECASE,
+)
 _URL_ID = re.compile(
     r"[?&#;][^=\s]*=[^&\s]+"  # any query parameter value
     r"|/\d{4,}(?:[/?#.-]|$)"  # long numeric path segment
@@ -66,6 +79,9 @@ def _urls(text: str) -> Iterator[Span]:
         url = m.group().rstrip(".,;:!?")
         if _URL_ID.search(url[url.find("/", 8) if "//" in url else url.find("/") :] or ""):
             yield Span(K.URL_WITH_ID, m.start(), m.start() + len(url))
+    for m in _PROFILE.finditer(text):
+        if not _NOT_PROFILE.search(m.group()):
+            yield _span(K.URL_WITH_ID, m)
 
 
 # --- national ids --------------------------------------------------------------------------------
@@ -85,6 +101,7 @@ def _ssns(text: str) -> Iterator[Span]:
 
 _NHS = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\d-])")
 _NHS_CONTEXT = re.compile(r"\bnhs\b|health service|chi number", re.IGNORECASE)
+_NHS_LABEL = re.compile(r"\bnhs\s*(?:number|no\.?|num|#)\s*(?:is|was|:|-)?\s*$", re.IGNORECASE)
 _PHONE_CONTEXT = re.compile(
     r"\b(?:call|phone|tel|mobile|cell|text|reach|ring|whatsapp|fax|contact|number is|"
     r"extension|ext)\b",
@@ -106,6 +123,10 @@ def nhs_checksum_ok(digits: str) -> bool:
 def _nhs_numbers(text: str) -> Iterator[Span]:
     for m in _NHS.finditer(text):
         digits = m.group(1) + m.group(3) + m.group(4)
+        if _NHS_LABEL.search(text[max(0, m.start() - 30) : m.start()]):
+            # Called an NHS number: it is one (or a mistyped one) whatever its checksum.
+            yield _span(K.NHS_NUMBER, m)
+            continue
         if not nhs_checksum_ok(digits):
             continue
         nhs_said = _near(text, m.start(), m.end(), _NHS_CONTEXT, before=60, after=20)
@@ -132,7 +153,7 @@ _PHONE = re.compile(
 )
 _NOT_PHONE_CONTEXT = re.compile(
     r"\b(?:mrn|record|member|policy|insurance|id|nhs|account|acct|order|invoice|case|"
-    r"reference|ref|claim|group|ticket)\b[^\n]{0,12}$",
+    r"reference|ref|claim|group|ticket)\b(?:\s*(?:number|no\.?|num|#|id|is|was|:|-|=))*\s*$",
     re.IGNORECASE,
 )
 
@@ -166,7 +187,11 @@ def _phones(text: str) -> Iterator[Span]:
 # --- medical record and insurance numbers -------------------------------------------------------
 
 _ID_VALUE = (
-    r"([A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*(?! \d)"
+    # an upper-case prefix and digit groups ("RXH 774 2291", "UHC 908-441-227"), or parts
+    # joined by slashes ("NHIS/LAG/558201")
+    r"((?-i:[A-Z]{2,5})[ -]\d{2,6}(?:[ -]\d{2,6}){1,3}(?![\d/])"
+    r"|(?-i:[A-Z0-9]{2,8})(?:/(?-i:[A-Z0-9]{2,10})){1,3}(?<=\d)(?![\w/])"
+    r"|[A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*(?! \d)"
     r"|[0-9]{2,6}(?: [0-9]{1,6}){1,3}(?![\d/])|[0-9]{5,20})"
 )
 # Up to four short words between a label and its value ("the MRN on my wristband was 123").
@@ -174,17 +199,16 @@ _FILLER = r"(?:\s+(?:[a-z']{1,12}\s+){0,4}?(?:is|was|reads|says|:)?)?"
 _MRN = re.compile(
     r"\b(?:mrn|m\.r\.n\.?|medical record(?: number| no\.?| #)?|med(?:ical)? rec(?:ord)? ?(?:no|"
     r"#|num)|record (?:number|no\.?|#)|chart (?:number|no\.?|#)|patient (?:id|number|no\.?|#)|"
-    r"hospital (?:number|no\.?|id|#)|case (?:number|no\.?))\s*(?:is|was|:|=|#|-)?"
-    + _FILLER
-    + r"\s*(?:#\s*)?"
-    + _ID_VALUE,
+    r"hospital (?:folder )?(?:number|no\.?|id|#)|folder (?:number|no\.?)|case (?:number|no\.?))"
+    r"\s*(?:is|was|:|=|#|-)?" + _FILLER + r"\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
 _INSURANCE = re.compile(
     r"\b(?:member|insurance|policy|subscriber|group|medicare|medicaid|beneficiary|plan|"
     r"health ?plan|insurer|coverage|bcbs|aetna|cigna|humana|kaiser|united ?healthcare|"
-    r"blue cross(?: blue shield)?|anthem|tricare|ehic|ghic)[\s,:]*(?:member |policy |"
-    r"insurance |subscriber |card )?(?:id|number|no\.?|#|num|card(?: number| no\.?)?)"
+    r"blue ?cross(?: blue shield)?|anthem|tricare|ehic|ghic|medical aid|(?:personal )?health|"
+    r"health card|uhc)[\s,:]*(?:member |policy |insurance |subscriber |card )?"
+    r"(?:id|number|no\.?|#|num|card(?: number| no\.?)?)"
     r"(?:\s*(?:is|was|:|=|#|-))?" + _FILLER + r"\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
@@ -237,6 +261,11 @@ def _dobs(text: str) -> Iterator[Span]:
 
 # --- addresses -----------------------------------------------------------------------------------
 
+_WORDS = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
+_DIGIT = re.compile(r"\d")
+# Capitalised words that follow "I'm", a title or a relation (or a street) but are not names.
+_NOT_NAMES = frozenset(_WORDS["not_names"].split())
+
 _SUFFIX = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|close|crescent|cres|grove|gardens|gdns|"
@@ -247,17 +276,16 @@ _STOP = (
     r"(?!(?:the|a|an|my|his|her|our|your|their|to|down|up|of|and|or|in|on|at|for|from|with|"
     r"times|mg|mcg|ml|pills?|tablets?|days?|weeks?|hours?|minutes?|years?|months?|miles?|"
     r"blocks?|steps?|flights?|doses?|units?|kg|lbs?|am|pm|is|was|i|it|that|this|times|min|"
-    r"mins|hrs?|secs?|km|mi|cm|mm|feet|ft|inch\w*|percent|very|really|long|short|more|less)\b)"
+    r"mins|hrs?|secs?|km|mi|cm|mm|feet|ft|inch\w*|percent|very|really|more|less)\b)"
+    # "5 long days" is not a street; "17 Long Street" is.
+    r"(?!(?-i:long|short)\b)"
 )
 _ADDRESS = re.compile(
-    r"(?:\b(?:flat|apt|apartment|unit|suite)\s*\w{1,5},?\s+)?"
+    r"(?:\b(?:flat|apt|apartment|unit|suite)\s*\w{1,5},?\s+|\b(?:blk|block)\s+)?"
     rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+"
     rf"(?:{_STOP}(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][A-Za-z'.-]*)\s+){{1,3}}"
     rf"{_SUFFIX}(?=[\s,.;]|$)(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
-    r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|#|no\.?)\s*[\w-]+)?"
-    r"(?:,\s*(?-i:[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?![\w]))?"  # city, capitalised
-    r"(?:,?\s*[A-Z]{2}\s+\d{5}(?:-\d{4})?"  # state and ZIP
-    r"|,?\s*[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b)?",  # or a UK postcode
+    r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|#|no\.?)\s*[\w-]+)?",  # then `_address_end`
     re.IGNORECASE,
 )
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
@@ -267,9 +295,93 @@ _ZIP = re.compile(
 )
 
 
+# Streets written the way most of the world writes them: the street type first ("rue des Lilas
+# 42", "Via Roma 88", "ul. Długa 15", "Calle Mayor 23"), a compound name ("Lindwurmstraße 88",
+# "Keizersgracht 12"), a Welsh "Heol y Coed", a Japanese block number ("2-14-5 Shibuya"), a
+# unit and a building ("Flat 302, Sai Krupa Apartments"), or a numbered street ("Street 22").
+_CAP = (
+    r"(?-i:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0106\u0141\u0143\u015a\u0179\u017b])[^\W\d_]*"
+    r"(?:['\u2019-][^\W\d_]+)*\b"
+)
+_PARTICLE = r"(?:de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|y|yr|d'|l')"
+_STREET_FIRST = re.compile(
+    r"\b(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|impasse|quai|place|via|viale|piazza|"
+    r"corso|calle|avenida|avda\.|paseo|plaza|carrer|rua|travessa|ul\.|ulica|al\.|aleja|plac|"
+    r"strada|heol|ffordd|stryd)\s+"
+    rf"(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,3}}"
+    r"\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b",
+    re.IGNORECASE,
+)
+_NUMBER_FIRST = re.compile(
+    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|chemin|all[ée]e|impasse|quai|"
+    rf"place|heol|ffordd|stryd)\s+(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,2}}",
+    re.IGNORECASE,
+)
+_COMPOUND_STREET = re.compile(
+    r"\b(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
+    r"ring|damm|ufer|straat|laan|gracht|plein|kade|gatan|v[äa]gen|gade|vej|veien|gata)"
+    r"\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b"
+)
+_JAPANESE_BLOCK = re.compile(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
+_BUILDING = re.compile(
+    r"\b(?:flat|apt|apartment|unit|suite|villa|blk|block|house|plot|no\.?)\s*\d{1,5}[A-Z]?,?\s+"
+    rf"(?:(?:{_CAP}\s+){{1,3}}(?:apartments|residency|towers?|building|mansions|house|estate|"
+    r"villas|court|block)\b|street\s+\d{1,4}\b)",
+    re.IGNORECASE,
+)
+# What may follow a street, each part after a comma: a town ("Cape Town 8001", "Dublin 3",
+# "Fitzroy North VIC 3068"), a postcode and town ("69003 Lyon", "00-017 Warszawa"), a UK
+# postcode or an Eircode, a state and ZIP, a unit ("#08-1140", "Apt 4C", "3ºB").
+_TOWN = (
+    rf"{_CAP}(?:[ -](?:{_PARTICLE}[ -])?{_CAP}){{0,3}}(?:\s+(?-i:[A-Z]{{2,3}})\b)?"
+    r"(?:\s+\d{1,6}(?:-\d{3,4})?(?![\w/]|[.:]\d))?"
+)
+_POSTCODE = (
+    r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d{2}\s?[A-Z\d]{4}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)"
+    r"(?![\w])"
+)
+_ADDRESS_PART = re.compile(
+    r"(?P<sep>,\s*|\s+)(?:"
+    rf"(?P<postcode>{_POSTCODE})"
+    r"|(?P<number>\d{1,4}[a-z]?(?=\s*,))"
+    rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4,6}})\s+{_CAP}(?:[ -]{_CAP})?)"
+    r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apartment|suite|ste|unit|flat|floor)\s*\w{1,5}|\d{1,2}º\s?[A-Z]?"
+    rf"|\d{{1,3}}(?:st|nd|rd|th)\s+{_CAP})"
+    rf"|(?P<town>{_TOWN}))",
+    re.IGNORECASE,
+)
+
+
+def _address_end(text: str, end: int) -> int:
+    """Where an address that runs to `end` really ends: its town, postcode and unit parts."""
+    for _ in range(5):
+        m = _ADDRESS_PART.match(text, end)
+        if m is None:
+            break
+        comma = "," in m.group("sep")
+        town = m.group("town")
+        if town is not None:
+            first = town.split()[0].strip(",.")
+            if first in _NOT_NAMES or first.endswith("'s"):
+                break
+            # Without a comma a town must close the sentence or the clause ("at 23 Oak Street
+            # Sheffield, i can hear them"), so "42 Maple Street Then I…" stays a street.
+            if not comma and not re.match(r"\s*(?:[,.;:!?)]|$)", text[m.end() :]):
+                break
+        elif not comma and m.group("postcode") is None and m.group("number") is None:
+            break
+        end = m.end()
+    return end
+
+
 def _addresses(text: str) -> Iterator[Span]:
+    if not _DIGIT.search(text):
+        return  # every address form has a number: a house, a block, a postcode or a box
     for m in _ADDRESS.finditer(text):
-        yield _span(K.ADDRESS, m)
+        yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
+    for pattern in (_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _JAPANESE_BLOCK, _BUILDING):
+        for m in pattern.finditer(text):
+            yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _UK_POSTCODE.finditer(text):
         yield _span(K.ADDRESS, m)
     for m in _PO_BOX.finditer(text):
@@ -277,8 +389,6 @@ def _addresses(text: str) -> Iterator[Span]:
     for m in _ZIP.finditer(text):
         yield _span(K.ADDRESS, m, 1)
 
-
-_WORDS = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
 
 # --- person names in context ---------------------------------------------------------------------
 
@@ -288,14 +398,16 @@ _NAME = rf"(?:[{_UP}]'|Mc|Mac)?[{_UP}][{_LOW}]+(?:[-'][{_UP}]?[{_LOW}]+)?"
 _FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.?(?=\s))?(?:\s+{_NAME}){{0,2}}"
 # Family words that may open a signature ("Love, Grandma Jean").
 _FAMILY_LEAD = frozenset({"grandma", "grandpa", "nana", "nan", "gran", "granny", "auntie", "aunt"})
-# Capitalised words that follow "I'm" or a title but are not names.
-_NOT_NAMES = frozenset(_WORDS["not_names"].split())
 _TITLE_NAME = re.compile(
     rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Dr\.|Mr\.|Mrs\.|"
     rf"Ms\.|Prof\.)\.?\s+({_NAME}(?:\s+{_NAME})?)"
 )
 _INTRO_NAME = re.compile(
-    rf"\b(?:[Mm]y name(?:'s| is)|[Nn]ame(?:'s| is|:)|[Cc]all me|[Tt]his is|[Ii]t'?s|"
+    rf"\b(?:(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir) names?(?:'s| is|s)|[Nn]ame(?:'s| is|:)|"
+    rf"[Nn]ame on (?:file|the form|record) is|[Cc]all me|[Tt]his is|[Ii]t'?s|[Aa]sk for|"
+    rf"[Aa]ttention:?|[Aa]ttn:?|[Cc]/[Oo]|(?:[Mm]other|[Ff]ather|[Pp]arent|[Gg]uardian) of|"
+    rf"[Oo]n behalf of|(?:[Pp]atient|[Rr]esident|[Ss]tudent|[Cc]lient|[Gg]uardian|"
+    rf"[Pp]arent/guardian|[Nn]ext of kin|(?:[Pp]rimary )?[Cc]ontact|[Cc]aseworker):(?: myself,)?|"
     rf"[Ii]'m|[Ii]m|I am|[Hh]ere'?s|[Ss]igned|[Ff]rom|[Nn]amed|[Cc]alled|[Ii]'m called|"
     rf"[Ii]t'?s me,?)\s+({_FULL_NAME})"
 )
@@ -305,9 +417,12 @@ _LOWER_INTRO = re.compile(
 )
 _NOT_LOWER_NAMES = frozenset(_WORDS["not_lower_names"].split())
 _RELATION_NAME = re.compile(
-    rf"\b(?:my|our|My|Our)\s+(?:\w+\s+)?(?:son|daughter|husband|wife|partner|mom|mum|mother|"
-    rf"dad|father|brother|sister|friend|boyfriend|girlfriend|grandma|grandmother|grandpa|"
-    rf"grandfather|aunt|uncle|baby|child|kid|niece|nephew|cousin|fianc[eé]e?|doctor|GP|"
+    rf"\b(?:my|our|his|her|their|My|Our|His|Her|Their)\s+(?:\w+\s+)?(?:son|daughter|husband|"
+    rf"wife|partner|mom|mum|mother|dad|father|brother|sister|bro|sis|friend|freind|frend|bestie|"
+    rf"mate|flatmate|housemate|roomie|boyfriend|girlfriend|bf|gf|ex|grandma|grandmother|grandpa|"
+    rf"grandfather|grandad|granddad|gran|granny|nan|nana|stepson|stepdaughter|stepmum|stepdad|"
+    rf"(?:mother|father|son|daughter|brother|sister)-in-law|caseworker|key worker|social worker|"
+    rf"aunt|uncle|baby|child|kid|niece|nephew|cousin|fianc[eé]e?|doctor|GP|"
     rf"neurologist|cardiologist|oncologist|surgeon|therapist|psychiatrist|nurse|"
     rf"pediatrician|paediatrician|dentist|midwife|physio|consultant|specialist|"
     rf"endocrinologist|rheumatologist|dermatologist|carer|caregiver|roommate|neighbou?r|"
@@ -325,28 +440,124 @@ _SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 _FIRST_NAMES = frozenset(_WORDS["first_names"].split())
+# A sign-off anywhere in a message ("Kind regards, Sarah O'Connell, Practice Nurse. Direct
+# line: …") and a name after a dash at the very end ("… email me - Jordan").
+_SIGN_OFF = re.compile(
+    r"\b(?i:kind regards|best regards|warm regards|regards|yours sincerely|yours faithfully|"
+    r"yours truly|sincerely|many thanks|thanking you|with thanks|best wishes|all the best),?"
+    rf"\s+({_FULL_NAME})"
+)
+_DASH_NAME = re.compile(rf"\s[-\u2013\u2014]+\s*({_FULL_NAME})\s*[.!]?\s*$")
+# A full name right before what identifies its bearer: "Margaret Ellis, born 7/9/1941",
+# "Tobenna Eze (DOB …)", "Lucia Ferraro, MRN …", "Bob Henley, 0161 496 0734",
+# "Janet Ruiz at janet.ruiz@…".
+_ID_WORD = re.compile(
+    r"born\b|dob\b|d\.o\.b|date of birth|mrn\b|nhs (?:no|number)|ssn\b|hospital (?:number|no)|"
+    r"aged? \d",
+    re.IGNORECASE,
+)
+_NAME_THEN_ID = re.compile(
+    rf"({_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:\s*[,(]\s*|\s+)(?=(?i:{_ID_WORD.pattern}))"
+)
+_CONTACT = re.compile(r"@|\d[\d ().-]{8,}\d")
+_NAME_THEN_CONTACT = re.compile(
+    rf"({_NAME}(?:\s+{_NAME}){{1,2}})(?:,\s*|\s+(?:at|on)\s+)"
+    r"(?=[\w.+-]+@[\w-]+\.\w|\+?\(?\d[\d ().-]{8,}\d)"
+)
+# "the results for Émilie Tremblay", "a lift for Thabo Nkosi": two capitalised words that
+# are not a place, an institution or a condition.
+_FOR_NAME = re.compile(rf"\b(?:for|about)\s+({_NAME}\s+{_NAME})\b(?!\s+{_NAME})")
+_NOT_NAME_PARTS = frozenset(_WORDS["not_name_parts"].split())
+# "I'm Kemi, my GP is…": one capitalised word after "I'm" and before a comma is a name unless
+# it reads like a description ("I'm Exhausted,", "I'm Italian,").
+_IM_NAME = re.compile(rf"\b(?:I'?m|I am)\s+({_NAME}),")
+_DESCRIPTIVE = re.compile(r"(?:ed|ing|ful|ous|ive|al|ic|y|less|ish|ible|able|ent|ant|ese)$")
+
+
+# Words before a name that say a name follows, whatever it looks like.
+_STRONG_LEADS = frozenset(
+    {
+        "my",
+        "his",
+        "her",
+        "their",
+        "name",
+        "name's",
+        "name:",
+        "call",
+        "signed",
+        "named",
+        "called",
+        "here's",
+        "ask",
+        "attention",
+        "attn",
+        "c/o",
+        "mother",
+        "father",
+        "parent",
+        "guardian",
+        "on",
+        "next",
+        "primary",
+    }
+)
+
+
+def _possessive(word: str) -> str | None:
+    """The name in a possessive ("Leo's" → "Leo"), or None when `word` is not one."""
+    for ending in ("'s", "\u2019s", "s'", "s\u2019"):
+        if word.endswith(ending) and len(word) > len(ending):
+            return word[: -len(ending)] + ("s" if ending[0] == "s" else "")
+    return None
 
 
 def _name_ok(name: str) -> bool:
-    words = [w.strip(".") for w in name.split()]
-    return bool(words) and not any(
-        w.replace("'", "").rstrip("s") in _NOT_NAMES or w in _NOT_NAMES or w.endswith("'s")
-        for w in words[:1]
+    words = [w.strip(".,") for w in name.split()]
+    if not words:
+        return False
+    first = words[0]
+    stem = _possessive(first)
+    if stem is not None:
+        # "my son Leo's school" names Leo; "my mum Parkinson's" names a disease.
+        return stem not in _NOT_NAMES and stem.rstrip("s") not in _NOT_NAMES
+    return not (first.replace("'", "").rstrip("s") in _NOT_NAMES or first in _NOT_NAMES)
+
+
+# Condition names look like names too ("Tuberous Sclerosis", "Reactive Arthritis").
+_CONDITION = re.compile(
+    r"(?:osis|itis|oma|emia|aemia|pathy|plasia|trophy|algia|ectomy|otomy|iasis|ism|ica|ae)$"
+)
+
+
+def _plain_name(name: str) -> bool:
+    """Every word could be part of a name: not a common word, a place, an institution or a
+    condition."""
+    words = [w.strip(".,") for w in name.split()]
+    return all(
+        w not in _NOT_NAMES and w not in _NOT_NAME_PARTS and not _CONDITION.search(w.lower())
+        for w in words
     )
 
 
 def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop trailing words that are not names ("John Smith Here" → "John Smith")."""
     words = list(re.finditer(r"\S+", text[start:end]))
-    keep: list[re.Match[str]] = []
+    stop = start
     for w in words:
         bare = w.group().strip(".,")
-        if bare in _NOT_NAMES or bare.endswith("'s"):
+        stem = _possessive(bare)
+        if stem is not None:
+            # "Sofia Rossi's id" → "Sofia Rossi"; "Crohn's" ends the name, or is none.
+            if stem not in _NOT_NAMES and stem.rstrip("s") not in _NOT_NAMES:
+                stop = start + w.start() + len(stem)
             break
-        keep.append(w)
-    if not keep:
+        if bare in _NOT_NAMES:
+            break
+        stop = start + w.end()
+    if stop == start:
         return None
-    return start, start + keep[-1].end()
+    return start, stop
 
 
 def _persons(text: str) -> Iterator[Span]:
@@ -365,17 +576,9 @@ def _persons(text: str) -> Iterator[Span]:
         several = len(text[trimmed[0] : trimmed[1]].split()) > 1
         known = name.split()[0].lower() in _FIRST_NAMES
         # "I'm Worried" is not a name; "my name is Worried" is odd enough to redact anyway.
-        strong = lead in {
-            "my",
-            "name",
-            "name's",
-            "name:",
-            "call",
-            "signed",
-            "named",
-            "called",
-            "here's",
-        }
+        strong = lead in _STRONG_LEADS or lead.endswith(":")
+        if lead == "from" and not known:
+            continue  # "from Hong Kong" is a place; "from Sarah" signs a message
         if strong or known or several:
             yield Span(K.PERSON, *trimmed)
     for m in _LOWER_INTRO.finditer(text):
@@ -405,6 +608,35 @@ def _persons(text: str) -> Iterator[Span]:
             yield Span(K.PERSON, *trimmed)
 
 
+def _persons_by_what_follows(text: str) -> Iterator[Span]:
+    """Names known by what comes after them: a comma after "I'm Kemi", a sign-off, an id, a
+    phone or an email, or "for" before two capitalised words."""
+    for m in _IM_NAME.finditer(text):
+        word = m.group(1)
+        if _plain_name(word) and not _DESCRIPTIVE.search(word.lower()):
+            yield _span(K.PERSON, m, 1)
+    for m in _SIGN_OFF.finditer(text):
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        several = trimmed is not None and len(text[trimmed[0] : trimmed[1]].split()) > 1
+        known = m.group(1).split()[0].lower() in _FIRST_NAMES
+        if trimmed and _name_ok(m.group(1)) and (several or known):
+            yield Span(K.PERSON, *trimmed)
+    for m in _DASH_NAME.finditer(text):
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        several = trimmed is not None and len(text[trimmed[0] : trimmed[1]].split()) > 1
+        known = m.group(1).split()[0].lower() in _FIRST_NAMES
+        if trimmed and _name_ok(m.group(1)) and (several or known):
+            yield Span(K.PERSON, *trimmed)
+    for pattern, cue in ((_NAME_THEN_ID, _ID_WORD), (_NAME_THEN_CONTACT, _CONTACT)):
+        if cue.search(text):
+            for m in pattern.finditer(text):
+                if _plain_name(m.group(1)):
+                    yield _span(K.PERSON, m, 1)
+    for m in _FOR_NAME.finditer(text):
+        if _plain_name(m.group(1)):
+            yield _span(K.PERSON, m, 1)
+
+
 # --- the pipeline --------------------------------------------------------------------------------
 
 # Earlier finders win overlaps: a URL holding an email is one URL, an NHS number is not a phone.
@@ -419,6 +651,7 @@ FINDERS: tuple[Finder, ...] = (
     _phones,
     _addresses,
     _persons,
+    _persons_by_what_follows,
 )
 
 

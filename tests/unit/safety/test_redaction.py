@@ -71,11 +71,88 @@ def test_medical_numbers_dates_and_eponyms_are_kept(text: str) -> None:
     assert redact(text) == (text, ())
 
 
-def test_a_ten_digit_number_is_an_nhs_number_only_when_its_checksum_holds() -> None:
+def test_a_bare_ten_digit_number_is_an_nhs_number_only_when_its_checksum_holds() -> None:
     assert nhs_checksum_ok("9434765919")
     assert not nhs_checksum_ok("9434765918")
-    redacted, _ = redact("NHS number 943 476 5918")
-    assert "[NHS_NUMBER]" not in redacted
+    assert "[NHS_NUMBER]" in redact("the surgery has me as 943 476 5919")[0]
+    assert "[NHS_NUMBER]" not in redact("the surgery has me as 943 476 5918")[0]
+
+
+def test_a_number_called_an_nhs_number_is_removed_even_with_a_typo() -> None:
+    # People mistype their NHS number; it still identifies them (and the check digit is wrong).
+    redacted, _ = redact("NHS no 485 777 3456 needs a home visit")
+    assert redacted == "NHS no [NHS_NUMBER] needs a home visit"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "kind"),
+    [
+        # names in the contexts people write them
+        ("my bro Ethan is slurring", "Ethan", K.PERSON),
+        ("my wife Sofia Rossi's id is on the card", "Sofia Rossi", K.PERSON),
+        ("text me instead, ask for Keisha", "Keisha", K.PERSON),
+        ("his names George Whitaker", "George Whitaker", K.PERSON),
+        ("Patient: Wojciech Nowak, DOB 02.11.1966", "Wojciech Nowak", K.PERSON),
+        ("Margaret Ellis, born 7/9/1941, needs a carer", "Margaret Ellis", K.PERSON),
+        ("contact Bob Henley, 0161 496 0734, about it", "Bob Henley", K.PERSON),
+        ("Kind regards, Sarah O'Connell, Practice Nurse.", "Sarah O'Connell", K.PERSON),
+        ("email me if you want to chat - Jenna Price", "Jenna Price", K.PERSON),
+        ("I cannot open the results for Émilie Tremblay", "Émilie Tremblay", K.PERSON),
+        ("I'm Kemi, my GP is nice", "Kemi", K.PERSON),
+        # addresses the way most of the world writes them
+        ("I'm at 23 Oak Street Sheffield, hurry", "23 Oak Street Sheffield", K.ADDRESS),
+        ("17 Long Street, Cape Town 8001.", "17 Long Street, Cape Town 8001", K.ADDRESS),
+        ("send it to 42 rue des Lilas, 69003 Lyon.", "42 rue des Lilas, 69003 Lyon", K.ADDRESS),
+        (
+            "living at Lindwurmstraße 88, 80337 München.",
+            "Lindwurmstraße 88, 80337 München",
+            K.ADDRESS,
+        ),
+        ("I live on ul. Długa 15, Gdańsk, my wife", "ul. Długa 15, Gdańsk", K.ADDRESS),
+        (
+            "5 Heol y Coed, Rhiwbina, Cardiff CF14 6HF.",
+            "5 Heol y Coed, Rhiwbina, Cardiff CF14 6HF",
+            K.ADDRESS,
+        ),
+        (
+            "at 2-14-5 Shibuya, Shibuya-ku, Tokyo 150-0002.",
+            "2-14-5 Shibuya, Shibuya-ku, Tokyo 150-0002",
+            K.ADDRESS,
+        ),
+        # ids with letter prefixes and slashes, profile links, a phone after "group"
+        ("hospital number is RXH 774 2291, ward 6", "RXH 774 2291", K.MRN),
+        ("Member ID: UHC 908-441-227 for Ozempic", "UHC 908-441-227", K.INSURANCE_ID),
+        ("insurance number is NHIS/LAG/558201 and", "NHIS/LAG/558201", K.INSURANCE_ID),
+        (
+            "add me, facebook.com/maria.gonzalez.7731",
+            "facebook.com/maria.gonzalez.7731",
+            K.URL_WITH_ID,
+        ),
+        ("the diabetes group, text me 555 201 3344 if", "555 201 3344", K.PHONE),
+    ],
+)
+def test_identifiers_in_the_wordings_of_the_training_sets_are_removed(
+    text: str, secret: str, kind: K
+) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted, redacted
+    assert [text[s.start : s.end] for s in spans if s.kind is kind] == [secret]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got my inhaler via Amazon",
+        "Urgent from Hong Kong, my grandfather is choking",
+        "I'm fasting for Yom Kippur, can I skip my pills?",
+        "Can you tell me more about Tuberous Sclerosis?",
+        "call me back asap about the results",
+        "I'm Exhausted, the night shifts are killing me",
+        "what's the group number for the 5 pm session",
+    ],
+)
+def test_places_conditions_and_words_that_look_like_names_are_kept(text: str) -> None:
+    assert redact(text) == (text, ())
 
 
 def test_the_same_phone_pattern_without_context_is_kept_when_bare_digits() -> None:
