@@ -428,9 +428,12 @@ _RELATION_NAME = re.compile(
     rf"endocrinologist|rheumatologist|dermatologist|carer|caregiver|roommate|neighbou?r|"
     rf"coworker|colleague|boss|patient|client),?\s+({_FULL_NAME})"
 )
+# A known first name said as a person: "Tom here", "Jim from the allotment", "Baby Noah",
+# "since Margaret passed".
 _NAME_SAID = re.compile(
-    rf"\b({_NAME}(?:\s+{_NAME})?)\s+(?:here|from (?:the )?(?:clinic|pharmacy|surgery|"
-    rf"office|hospital))\b"
+    rf"\b({_NAME}(?:\s+{_NAME})?)\s+(?:here\b|from (?:the|my|our|next door)\b)"
+    rf"|\bBaby\s+({_NAME})\b"
+    rf"|\b(?:since|after|when|before)\s+({_NAME})\s+(?:passed|died|left us)\b"
 )
 _SIGNATURE = re.compile(
     rf"(?:^|\n|[.!?]\s+)\s*(?:[-\u2013\u2014~]+\s*|(?:thanks|thank you|regards|best|cheers|"
@@ -593,8 +596,10 @@ def _persons(text: str) -> Iterator[Span]:
         if trimmed and _name_ok(m.group(1)):
             yield Span(K.PERSON, *trimmed)
     for m in _NAME_SAID.finditer(text):
-        if _name_ok(m.group(1)) and m.group(1).split()[0].lower() in _FIRST_NAMES:
-            yield _span(K.PERSON, m, 1)
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        name = m.group(group)
+        if _name_ok(name) and name.split()[0].lower() in _FIRST_NAMES:
+            yield _span(K.PERSON, m, group)
     for m in _SIGNATURE.finditer(text):
         first = m.group(1).split()[0]
         if first.lower() in _FAMILY_LEAD and len(m.group(1).split()) > 1:
