@@ -154,9 +154,7 @@ def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKi
     from bot.safety.ratelimit import RateLimiter
     from bot.safety.resources import crisis_reply, phi_notice, reviewer_alert
     from bot.safety.sanitise import neutralise, neutralise_mentions
-    from bot.safety.semantic import semantic_crisis, shipped_head
 
-    shipped_head()  # a missing or damaged head fails at start, not on someone's first message
     region, locale = settings.community.region, settings.community.locale
     limiter = RateLimiter(settings.safety.rate_limits, clock)
 
@@ -174,7 +172,6 @@ def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKi
         neutralise_mentions=neutralise_mentions,
         reviewer_alert=lambda category: reviewer_alert(category, region, locale),
         phi_notice=lambda kinds: phi_notice(kinds, locale),
-        semantic=semantic_crisis,
     )
 
 

@@ -68,10 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--explain", action="store_true", help="add each candidate's signals")
 
     safety = _group(sub, "safety", "crisis detection and redaction tools")
-    scan = _command(safety, "scan", "bot.safety.cli:scan_main", "scan lines on stdin, JSON per line")
-    scan.add_argument(
-        "--semantic", action="store_true", help="also run the sentence-model stage, as the bot does"
-    )
+    _command(safety, "scan", "bot.safety.cli:scan_main", "scan lines on stdin, JSON per line")
 
     privacy = _group(sub, "privacy", "retention and erasure")
     purge = _command(privacy, "purge", "bot.privacy:purge_main", "purge data past retention")

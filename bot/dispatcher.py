@@ -16,7 +16,7 @@ from bot.i18n import Catalog
 from bot.messages import Channel, Content, Inbound, Reply, Role
 from bot.outbox import DbThread, Outbox
 from bot.ports import Clock
-from bot.safety.types import CrisisCategory, ScanResult
+from bot.safety.types import ScanResult
 from bot.settings import Settings
 from bot.store.db import session_scope
 from bot.store.uow import Tx, pseudonym
@@ -91,14 +91,6 @@ class Dispatcher:
         if isinstance(command, c.Ask | c.Faq):
             text = command.text if isinstance(command, c.Ask) else command.query
             scan = self._safety.scan(text)
-            if scan.crisis is None and self._safety.semantic is not None:
-                # The handler embeds this same text to match it: the matcher remembers the
-                # vector, so the second stage costs no extra model pass.
-                query = scan.redacted.strip()
-                crisis = await self._db(self._semantic, query) if query else None
-                if crisis is not None:
-                    log.info("second stage flagged %s (rules did not)", crisis.value)
-                    scan = replace(scan, crisis=crisis)
             if scan.crisis is not None:
                 await self._crisis(inbound, scan)
                 return
@@ -157,12 +149,6 @@ class Dispatcher:
             inbound=inbound,
             scan=scan,
         )
-
-    def _semantic(self, query: str) -> CrisisCategory | None:
-        """The second stage on the question's vector (blocking: may run the sentence model)."""
-        assert self._safety.semantic is not None  # noqa: S101 - guarded by the caller
-        vector = self._matcher.embed_query(query)
-        return None if vector is None else self._safety.semantic(vector)
 
     def _thread_command(self, inbound: Inbound, ask: c.Ask) -> c.Command | None:
         """A reviewer's plain message in a card's thread: the claimer's answer, else chat."""

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
-import numpy as np
-import numpy.typing as npt
 from sqlmodel import col, select
 
 from bot import commands as c
@@ -42,7 +40,6 @@ from bot.workflow import Action, State, Transition, check
 PENDING_CONSENT = "pending_consent"
 _CATEGORIES = frozenset(c.value for c in CrisisCategory)
 CRISIS = "crisis"
-Vector = npt.NDArray[np.float32]
 
 
 class MatcherPort(Protocol):
@@ -50,10 +47,6 @@ class MatcherPort(Protocol):
 
     def match(self, text: str, *, limit: int = 5) -> MatchResult:
         """Rank entries and decide."""
-        ...
-
-    def embed_query(self, text: str) -> Vector | None:
-        """The question's sentence vector (None without a model), reused by `match`."""
         ...
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -76,9 +69,6 @@ class SafetyKit:
     neutralise_mentions: Callable[[str], str] | None = None
     reviewer_alert: Callable[[CrisisCategory], Content] | None = None
     phi_notice: Callable[[list[str]], str] | None = None
-    # The second stage: a crisis category from the question's sentence vector, when the rules
-    # found none (None: rules only).
-    semantic: Callable[[Vector], CrisisCategory | None] | None = None
 
     def trusted(self, text: str) -> str:
         """Reviewed content (FAQ entries, physicians' answers): keep its Markdown, stop pings."""

@@ -111,9 +111,6 @@ class FakeMatcher:
     def entry(self, entry_id: str) -> Entry | None:
         return self._entries.get(entry_id)
 
-    def embed_query(self, text: str) -> None:
-        """No sentence model: the semantic crisis stage is skipped."""
-
     def match(self, text: str, *, limit: int = 5) -> MatchResult:
         query = _words(text)
         scored = []
