@@ -2,56 +2,68 @@
 
 Run from the repository root:
 
-    .venv/bin/python benchmarks/safety.py [--holdout] [--details]
+    OPENBLAS_NUM_THREADS=1 .venv/bin/python benchmarks/safety.py [--sets NAME…] [--details]
 
-It reads `tests/data/safety_cases.jsonl` (and `tests/data/safety_holdout.jsonl` if present) and
-compares Careline's rules with a plain keyword list (crisis) and with a regex-only baseline,
-`phonenumbers` and `scrubadub` (PHI) where those libraries are installed.
+Crisis, per category and per kind of hard negative:
+
+- **learned model** (what `scan` runs). On a training set it is scored *out of fold*: a model
+  with the shipped settings is trained on the other training files and scores this one at the
+  shipped threshold (needs scikit-learn, `pip install -e '.[train]'`; without it the in-sample
+  numbers of the shipped model are shown and marked so). On a blind set it is the shipped
+  model itself: those sets are never trained or tuned on.
+- **rules alone**: the hand-written rules (`bot.safety.crisis`, no longer on the live path).
+  They were tuned on safety_cases and holdout1-9, so only the new training sets (a, b, c, e,
+  f) and the blind sets are unseen by them.
+- **keyword list**: a plain list of crisis words.
+
+PHI, per kind: Careline's redaction, a regex-only baseline, and `phonenumbers` and
+`scrubadub` where installed. Speed: messages per second on one core for the model, the
+rules, the redaction and the whole `scan`, over the texts of the sets scored.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import importlib.util
 import json
 import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.safety.crisis import detect_crisis  # noqa: E402
+from bot.safety.crisis import rules_crisis  # noqa: E402
+from bot.safety.model import CLASSES, detect_crisis, shipped_model  # noqa: E402
 from bot.safety.redaction import find_spans  # noqa: E402
 from bot.safety.scan import scan  # noqa: E402
 from bot.safety.types import CrisisCategory, PhiKind  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-SETS = {
-    "labelled": DATA / "safety_cases.jsonl",
-    "holdout": DATA / "safety_holdout.jsonl",
-    "holdout2": DATA / "safety_holdout2.jsonl",
-    "holdout3": DATA / "safety_holdout3.jsonl",
-    "holdout4": DATA / "safety_holdout4.jsonl",
-    "holdout5": DATA / "safety_holdout5.jsonl",
-    "holdout6": DATA / "safety_holdout6.jsonl",
-    "holdout7": DATA / "safety_holdout7.jsonl",
-    "holdout8": DATA / "safety_holdout8.jsonl",
-    "holdout9": DATA / "safety_holdout9.jsonl",
-    "holdout10": DATA / "safety_holdout10.jsonl",
-}
+MQP = ROOT.parent / "shared" / "datasets" / "mqp"
+TRAINING = (
+    "safety_cases",
+    "safety_holdout",
+    *(f"safety_holdout{n}" for n in range(2, 10)),
+    *(f"safety_train_{x}" for x in "abcef"),
+)
+BLIND = ("safety_holdout10", "safety_blind_d", "safety_blind_g")
+RULES_TUNED_ON = frozenset(TRAINING[:10])  # safety_cases and holdout1-9
 
 Case = dict[str, object]
-Detector = Callable[[str], CrisisCategory | None]
+Detector = Callable[[str], CrisisCategory | str | None]
 SpanFinder = Callable[[str], list[tuple[str, int, int]]]
 
 
-def load(path: Path) -> list[Case]:
-    """The cases of one JSONL file."""
-    with path.open(encoding="utf-8") as f:
+def load(name: str) -> list[Case]:
+    """The cases of one JSONL file of tests/data."""
+    with (DATA / f"{name}.jsonl").open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
 
 
@@ -189,53 +201,112 @@ def scrubadub_finder() -> SpanFinder | None:
     return find
 
 
+# --- the learned model out of fold ---------------------------------------------------------------
+
+
+def _training_script() -> ModuleType | None:
+    """scripts/train_crisis_model.py as a module, or None without scikit-learn."""
+    if importlib.util.find_spec("sklearn") is None:
+        return None
+    path = ROOT / "scripts" / "train_crisis_model.py"
+    spec = importlib.util.spec_from_file_location("train_crisis_model", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def out_of_fold_decisions(jobs: int) -> dict[str, list[str | None]] | None:
+    """Each training file's decisions by a model trained on the other files (shipped settings
+    and threshold), or None without scikit-learn."""
+    train = _training_script()
+    if train is None:
+        return None
+    cases = train.load_cases()
+    p = train.out_of_fold(cases, train.CHOSEN, jobs)
+    decided = train.decide(p, shipped_model().threshold)
+    per_file: dict[str, list[str | None]] = defaultdict(list)
+    for case, category in zip(cases, decided, strict=True):
+        per_file[case.file].append(category)
+    return per_file
+
+
 # --- measures -------------------------------------------------------------------------------------
 
 
 @dataclass
 class CrisisScore:
-    """Recall per category and false alarms per negative style."""
+    """Recall per category and false alarms per kind of hard negative."""
 
     hits: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     alarms: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    flagged: int = 0
     misses: list[str] = field(default_factory=list)
     false_alarms: list[str] = field(default_factory=list)
 
+    @property
+    def positives(self) -> int:
+        return sum(v[1] for v in self.hits.values())
+
+    @property
+    def negatives(self) -> int:
+        return sum(v[1] for v in self.alarms.values())
+
+    @property
+    def right(self) -> int:
+        return sum(v[0] for v in self.hits.values())
+
+    @property
+    def alarmed(self) -> int:
+        return sum(v[0] for v in self.alarms.values())
+
     def recall(self) -> float:
-        got = sum(v[0] for v in self.hits.values())
-        return got / max(1, sum(v[1] for v in self.hits.values()))
+        return self.right / max(1, self.positives)
 
     def any_recall(self) -> float:
-        return self._any[0] / max(1, self._any[1])
+        return self.flagged / max(1, self.positives)
 
     def alarm_rate(self) -> float:
-        got = sum(v[0] for v in self.alarms.values())
-        return got / max(1, sum(v[1] for v in self.alarms.values()))
+        return self.alarmed / max(1, self.negatives)
 
-    _any: list[int] = field(default_factory=lambda: [0, 0])
+    def add(self, other: CrisisScore) -> None:
+        """Count `other`'s cases in too."""
+        for mine, theirs in ((self.hits, other.hits), (self.alarms, other.alarms)):
+            for key, (got, total) in theirs.items():
+                mine[key][0] += got
+                mine[key][1] += total
+        self.flagged += other.flagged
+
+    def summary(self) -> str:
+        return (
+            f"recall {self.recall():.3f} ({self.right}/{self.positives}), any category "
+            f"{self.any_recall():.3f}, false alarms {self.alarmed}/{self.negatives} "
+            f"({self.alarm_rate():.1%})"
+        )
 
 
-def score_crisis(cases: Iterable[Case], detect: Detector) -> CrisisScore:
-    """Recall (right category) on positives and false-alarm rate on hard negatives."""
+def score_crisis(cases: Iterable[Case], decisions: Iterable[object]) -> CrisisScore:
+    """Recall (right category) on positives and false alarms on the hard negatives."""
     score = CrisisScore()
-    for case in cases:
+    for case, got in zip(cases, decisions, strict=True):
         text = str(case["text"])
-        got = detect(text)
+        found = None if got is None else str(got)
         if case["group"] == "crisis_positive":
             want = str(case["crisis"])
             cell = score.hits[want]
             cell[1] += 1
-            score._any[1] += 1
-            cell[0] += got == want
-            score._any[0] += got is not None
-            if got != want:
-                score.misses.append(f"{want} <- {got}: {text}")
+            cell[0] += found == want
+            score.flagged += found is not None
+            if found != want:
+                score.misses.append(f"{want} <- {found}: {text}")
         elif case["group"] == "crisis_negative":
             cell = score.alarms[str(case["style"])]
             cell[1] += 1
-            cell[0] += got is not None
-            if got is not None:
-                score.false_alarms.append(f"{got}: {text}")
+            cell[0] += found is not None
+            if found is not None:
+                score.false_alarms.append(f"{found}: {text}")
     return score
 
 
@@ -249,23 +320,42 @@ class PhiScore:
     misses: list[str] = field(default_factory=list)
     over: list[str] = field(default_factory=list)
 
+    @property
+    def spans(self) -> int:
+        return sum(v[1] for v in self.found.values())
+
     def recall(self) -> float:
-        return sum(v[0] for v in self.found.values()) / max(
-            1, sum(v[1] for v in self.found.values())
-        )
+        return sum(v[0] for v in self.found.values()) / max(1, self.spans)
 
     def over_rate(self) -> float:
         return self.changed / max(1, self.tokens)
 
+    def add(self, other: PhiScore) -> None:
+        """Count `other`'s cases in too."""
+        for key, (got, total) in other.found.items():
+            self.found[key][0] += got
+            self.found[key][1] += total
+        self.changed += other.changed
+        self.tokens += other.tokens
+
 
 def expected_spans(case: Case) -> list[tuple[str, int, int]]:
-    """Each labelled span as offsets: the first occurrence of its exact text."""
+    """Each labelled span as offsets: every occurrence of its exact text that is not inside
+    another labelled span (an MRN repeated inside a labelled link is the link's)."""
     text = str(case["text"])
+    labels = [(span["kind"], span["text"]) for span in case["spans"]]  # type: ignore[attr-defined]
+    firsts = []
+    for kind, value in labels:
+        start = text.find(value)
+        assert start >= 0, (case["id"], value)
+        firsts.append((kind, start, start + len(value)))
     out = []
-    for span in case["spans"]:  # type: ignore[attr-defined]
-        start = text.find(span["text"])
-        assert start >= 0, (case["id"], span)
-        out.append((span["kind"], start, start + len(span["text"])))
+    for kind, value in labels:
+        for m in re.finditer(re.escape(value), text):
+            s, e = m.span()
+            inside = any(ks <= s and e <= ke and (ks, ke) != (s, e) for _, ks, ke in firsts)
+            if not inside and (kind, s, e) not in out:
+                out.append((kind, s, e))
     return out
 
 
@@ -283,7 +373,7 @@ def score_phi(cases: Iterable[Case], finder: SpanFinder, kinds: set[str] | None 
         for kind, start, end in want:
             if kinds is not None and kind not in kinds:
                 continue
-            covered = set()
+            covered: set[int] = set()
             for k, s, e in got:
                 if k == kind:
                     covered.update(range(max(s, start), min(e, end)))
@@ -303,7 +393,7 @@ def score_phi(cases: Iterable[Case], finder: SpanFinder, kinds: set[str] | None 
     return score
 
 
-def throughput(fn: Callable[[str], object], texts: list[str], seconds: float = 1.0) -> float:
+def throughput(fn: Callable[[str], object], texts: Sequence[str], seconds: float = 1.0) -> float:
     """Messages per second on one core (loops over the texts for about `seconds`)."""
     done = 0
     start = time.perf_counter()
@@ -317,101 +407,196 @@ def throughput(fn: Callable[[str], object], texts: list[str], seconds: float = 1
 # --- report ---------------------------------------------------------------------------------
 
 
-def report(name: str, cases: list[Case], details: bool) -> list[str]:
-    """Print one set's numbers; return its markdown table rows."""
-    print(f"\n=== {name}: {len(cases)} cases ===")
-    texts = [str(c["text"]) for c in cases]
-    rows = []
-    scores = {
-        "careline rules": score_crisis(cases, detect_crisis),
-        "keyword list": score_crisis(cases, keyword_crisis),
-    }
-    print("\nCrisis recall (right category) per category:")
-    print(f"  {'category':22} " + " ".join(f"{n:>16}" for n in scores))
+def crisis_tables(name: str, scores: dict[str, CrisisScore], details: bool) -> None:
+    """Per category and per kind of hard negative, one column per method."""
+    print(f"\nCrisis recall (right category) per category, {name}:")
+    print(f"  {'category':20} " + " ".join(f"{n[:22]:>22}" for n in scores))
     for category in CrisisCategory:
         cells = []
         for s in scores.values():
-            got, total = s.hits[category.value]
-            cells.append(f"{got / max(1, total):>10.3f} ({got}/{total})")
-        print(f"  {category.value:22} " + " ".join(f"{c:>16}" for c in cells))
-    print("\nFalse alarms on hard negatives per kind:")
+            got, total = s.hits.get(category.value, [0, 0])
+            cells.append(f"{got / max(1, total):.3f} ({got}/{total})")
+        print(f"  {category.value:20} " + " ".join(f"{c:>22}" for c in cells))
+    print(
+        "  "
+        + f"{'any category':20} "
+        + " ".join(f"{s.any_recall():>22.3f}" for s in scores.values())
+    )
+    print(f"\nFalse alarms on hard negatives per kind, {name}:")
     styles = sorted(next(iter(scores.values())).alarms)
     for style in styles:
         cells = [f"{s.alarms[style][0]}/{s.alarms[style][1]}" for s in scores.values()]
-        print(f"  {style:22} " + " ".join(f"{c:>16}" for c in cells))
-    speeds = {
-        "careline rules": throughput(detect_crisis, texts),
-        "keyword list": throughput(keyword_crisis, texts),
-    }
-    for n, s in scores.items():
-        rows.append(
-            f"| {name} | crisis | {n} | recall {s.recall():.3f} (any category "
-            f"{s.any_recall():.3f}) | false alarms {s.alarm_rate():.3f} | {speeds[n]:,.0f} |"
-        )
-    ours_crisis = scores["careline rules"]
+        print(f"  {style[:20]:20} " + " ".join(f"{c:>22}" for c in cells))
+    print(
+        "  "
+        + f"{'all':20} "
+        + " ".join(f"{s.alarmed}/{s.negatives}".rjust(22) for s in scores.values())
+    )
     if details:
-        print("\n  misses:", *ours_crisis.misses, sep="\n    ")
-        print("\n  false alarms:", *ours_crisis.false_alarms, sep="\n    ")
+        first = next(iter(scores))
+        print(f"\n  misses ({first}):", *scores[first].misses, sep="\n    ")
+        print(f"\n  false alarms ({first}):", *scores[first].false_alarms, sep="\n    ")
 
+
+def phi_tables(name: str, cases: list[Case], details: bool) -> dict[str, PhiScore]:
+    """PHI span recall per kind and over-redaction, one column per method."""
     finders: dict[str, tuple[SpanFinder, set[str] | None]] = {
-        "careline rules": (ours, None),
+        "careline": (ours, None),
         "regex only": (naive_regex, None),
     }
     phone_lib = phonenumbers_finder()
     if phone_lib:
-        finders["phonenumbers (PHONE only)"] = (phone_lib, {"PHONE"})
+        finders["phonenumbers (PHONE)"] = (phone_lib, {"PHONE"})
     scrub = scrubadub_finder()
     if scrub:
         finders["scrubadub"] = (scrub, None)
-    else:
-        print("\n(scrubadub not installed: skipped)")
-    phi_scores = {n: score_phi(cases, f, k) for n, (f, k) in finders.items()}
-    print("\nPHI span recall per kind:")
-    print(f"  {'kind':16} " + " ".join(f"{n[:18]:>18}" for n in phi_scores))
+    scores = {n: score_phi(cases, f, k) for n, (f, k) in finders.items()}
+    if not scores["careline"].spans:
+        print(
+            f"\nPHI, {name}: no labelled spans; over-redaction {scores['careline'].over_rate():.4f}"
+        )
+        return scores
+    print(f"\nPHI span recall per kind, {name}:")
+    print(f"  {'kind':14} " + " ".join(f"{n[:20]:>20}" for n in scores))
     for kind in PhiKind:
         cells = []
-        for s in phi_scores.values():
+        for s in scores.values():
             got, total = s.found.get(kind.value, [0, 0])
             cells.append(f"{got / total:.3f} ({got}/{total})" if total else "-")
-        print(f"  {kind.value:16} " + " ".join(f"{c:>18}" for c in cells))
-    print("  over-redaction  " + " ".join(f"{s.over_rate():>18.4f}" for s in phi_scores.values()))
-    for n, s in phi_scores.items():
-        fn = finders[n][0]
-        speed = throughput(fn, texts, 0.5 if n == "scrubadub" else 1.0)
-        labelled = sum(v[1] for v in s.found.values())
-        recall = f"{s.recall():.3f} ({labelled} spans)" if labelled else "n/a (no spans)"
-        rows.append(
-            f"| {name} | PHI | {n} | span recall {recall} | over-redaction "
-            f"{s.over_rate():.4f} | {speed:,.0f} |"
-        )
-    mine = phi_scores["careline rules"]
+        print(f"  {kind.value:14} " + " ".join(f"{c:>20}" for c in cells))
+    print(f"  {'all':14} " + " ".join(f"{s.recall():>20.3f}" for s in scores.values()))
+    print(
+        f"  {'over-redaction':14} " + " ".join(f"{s.over_rate():>20.4f}" for s in scores.values())
+    )
     if details:
-        print("\n  PHI misses:", *mine.misses, sep="\n    ")
-        print("\n  over-redacted tokens:", *mine.over, sep="\n    ")
-    rows.append(f"| {name} | scan (both) | careline rules | | | {throughput(scan, texts):,.0f} |")
-    return rows
+        print("\n  PHI misses:", *scores["careline"].misses, sep="\n    ")
+        print("\n  over-redacted tokens:", *scores["careline"].over, sep="\n    ")
+    return scores
+
+
+def mqp_questions() -> list[str]:
+    """The MQP patient questions beside the repository (everyday questions), if present."""
+    texts: list[str] = []
+    for file, column in (("kb.csv", "question"), ("queries.csv", "query")):
+        path = MQP / file
+        if path.is_file():
+            with path.open(encoding="utf-8", newline="") as handle:
+                texts += [row[column] for row in csv.DictReader(handle)]
+    return list(dict.fromkeys(texts))
+
+
+def report_mqp(details: bool) -> None:
+    """How many everyday patient questions the model flags (unlabelled: an upper bound)."""
+    questions = mqp_questions()
+    if questions:
+        flagged = [q for q in questions if detect_crisis(q) is not None]
+        print(
+            f"\nMQP patient questions (everyday questions, unlabelled, some describe symptoms): "
+            f"{len(flagged)}/{len(questions)} flagged by the model"
+        )
+        if details:
+            print(*flagged[:40], sep="\n    ")
+
+
+def report_speed(texts: Sequence[str]) -> None:
+    """Messages per second on one core for each stage and the whole scan."""
+    model = shipped_model()
+    print(
+        f"\nSpeed, messages per second on one core ({len(texts)} texts, mean "
+        f"{sum(map(len, texts)) / max(1, len(texts)):.0f} characters):"
+    )
+    for name, fn in (
+        ("crisis: learned model", model.classify),
+        ("crisis: rules alone", rules_crisis),
+        ("crisis: keyword list", keyword_crisis),
+        ("PHI: careline redaction", find_spans),
+        ("scan (model + redaction)", scan),
+    ):
+        print(f"  {name:28} {throughput(fn, texts, 2.0):>10,.0f}")
+
+
+def report_summary(
+    rows: list[str], totals: dict[str, dict[str, CrisisScore]], phi: dict[str, PhiScore]
+) -> None:
+    """The one-line-per-set table and the totals of the training and the blind sets."""
+    print("\n## Summary\n")
+    print(
+        "| set | learned model | rules alone | keyword list (recall, false alarms) "
+        "| PHI span recall (spans) | over-redaction |"
+    )
+    print("| --- | --- | --- | --- | --- | --- |")
+    print(*rows, sep="\n")
+    for group, methods in totals.items():
+        for method, s in methods.items():
+            print(f"{group} sets together, {method}: {s.summary()}")
+        together = phi[group]
+        print(
+            f"{group} sets together, PHI: span recall {together.recall():.3f} "
+            f"({together.spans} spans), over-redaction {together.over_rate():.2%}"
+        )
 
 
 def main() -> int:
-    """Run the benchmark over the labelled set (and the held-out set with --holdout)."""
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--holdout", action="store_true", help="also score the held-out sets")
+    """Score the sets, print the tables and the summary."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sets", nargs="+", choices=[*TRAINING, *BLIND], metavar="SET")
     parser.add_argument("--details", action="store_true", help="list misses and false alarms")
+    parser.add_argument("--jobs", type=int, default=2, help="folds trained in parallel (2)")
     parser.add_argument(
-        "--sets", nargs="+", choices=list(SETS), metavar="SET", help="score only these sets"
+        "--in-sample", action="store_true", help="skip the out-of-fold retraining of the model"
     )
     args = parser.parse_args()
+    names = args.sets or [*TRAINING, *BLIND]
+    oof = None
+    if not args.in_sample and any(n in TRAINING for n in names):
+        started = time.perf_counter()
+        oof = out_of_fold_decisions(args.jobs)
+        if oof is None:
+            print("scikit-learn is not installed: the model is scored in sample on training sets")
+        else:
+            took = time.perf_counter() - started
+            print(f"out-of-fold decisions for the training sets: {took:.0f} s")
     rows = []
-    names = args.sets or (list(SETS) if args.holdout else ["labelled"])
+    totals: dict[str, dict[str, CrisisScore]] = {"training": {}, "blind": {}}
+    phi_totals = {"training": PhiScore(), "blind": PhiScore()}
+    all_texts: list[str] = []
     for name in names:
-        if not SETS[name].is_file():
-            print(f"{SETS[name]} is missing: skipped")
-            continue
-        rows += report(name, load(SETS[name]), args.details)
-    print("\n| set | task | method | recall | false alarms / over-redaction | msgs/s (1 core) |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    print(*rows, sep="\n")
-    print("\npresidio-analyzer: not evaluated (its recognizers need a spaCy model download).")
+        cases = load(name)
+        texts = [str(c["text"]) for c in cases]
+        all_texts += texts
+        blind = name in BLIND
+        if blind:
+            label, model = "BLIND", [detect_crisis(t) for t in texts]
+        elif oof is not None:
+            label, model = "training, model out of fold", oof[name]
+        else:
+            label, model = "training, model IN SAMPLE", [detect_crisis(t) for t in texts]
+        rules_note = "tuned on" if name in RULES_TUNED_ON else "unseen"
+        print(f"\n=== {name} ({label}; rules {rules_note}): {len(cases)} cases ===")
+        scores = {
+            "learned model": score_crisis(cases, model),
+            "rules alone": score_crisis(cases, [rules_crisis(t) for t in texts]),
+            "keyword list": score_crisis(cases, [keyword_crisis(t) for t in texts]),
+        }
+        crisis_tables(name, scores, args.details)
+        phi = phi_tables(name, cases, args.details)
+        group = "blind" if blind else "training"
+        for method, s in scores.items():
+            totals[group].setdefault(method, CrisisScore()).add(s)
+        mine = phi["careline"]
+        phi_totals[group].add(mine)
+        phi_cell = f"{mine.recall():.3f} ({mine.spans})" if mine.spans else "-"
+        rows.append(
+            f"| {name}{' (blind)' if blind else ''} | {scores['learned model'].summary()} "
+            f"| {scores['rules alone'].summary()} | {scores['keyword list'].recall():.3f}, "
+            f"{scores['keyword list'].alarm_rate():.1%} | {phi_cell} | {mine.over_rate():.2%} |"
+        )
+    report_summary(rows, totals, phi_totals)
+    report_mqp(args.details)
+    report_speed(all_texts)
+    model = shipped_model()
+    print(f"\nmodel: threshold {model.threshold:.3f}, classes {', '.join(CLASSES)}")
+    print("presidio-analyzer: not evaluated (its recognizers need a spaCy model download).")
     return 0
 
 

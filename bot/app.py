@@ -151,10 +151,12 @@ class Core:
 def build_safety(settings: Settings, clock: Clock, catalog: Catalog) -> SafetyKit:
     """The safety layer's functions, bound to this community's region, locale and limits."""
     from bot.safety import scan
+    from bot.safety.model import shipped_model
     from bot.safety.ratelimit import RateLimiter
     from bot.safety.resources import crisis_reply, phi_notice, reviewer_alert
     from bot.safety.sanitise import neutralise, neutralise_mentions
 
+    shipped_model()  # a missing or damaged model fails at start, not on someone's first message
     region, locale = settings.community.region, settings.community.locale
     limiter = RateLimiter(settings.safety.rate_limits, clock)
 

@@ -1,4 +1,12 @@
-"""Crisis detection: a small rule engine of trigger patterns per category, with guards."""
+"""The hand-written crisis rules: trigger patterns per category, with guards (reference only).
+
+Careline no longer runs these on messages: the learned classifier (`bot.safety.model`)
+replaced them after it was measured on the same wording. Out of fold on the fourteen files
+where both were blind, the rules found 0.655 of the crises with false alarms on 8.6% of the
+hard negatives, the model 0.924 with 1.5%; the rules on top of the model added recall only
+with many more false alarms than lowering the model's threshold would (README, "Safety and
+privacy"). `benchmarks/safety.py` still scores them beside the model and the keyword list.
+"""
 
 from __future__ import annotations
 
@@ -2046,7 +2054,7 @@ def hits(text: str) -> list[Hit]:
     return found
 
 
-def detect_crisis(text: str) -> CrisisCategory | None:
+def rules_crisis(text: str) -> CrisisCategory | None:
     """The crisis category `text` signals, or None.
 
     A cause (overdose or poisoning, anaphylaxis) wins over the symptoms it brings; otherwise

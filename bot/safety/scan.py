@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.safety.crisis import detect_crisis
+from bot.safety.model import detect_crisis
 from bot.safety.redaction import redact
 from bot.safety.types import ScanResult
 
 
 def scan(text: str) -> ScanResult:
-    """Crisis detection on the original text, and the text with its PHI replaced by ``[KIND]``."""
+    """The learned crisis classifier on the original text, and the text with its PHI replaced."""
     redacted, spans = redact(text)
     return ScanResult(crisis=detect_crisis(text), spans=spans, redacted=redacted)

@@ -1,4 +1,4 @@
-"""Our own wording for the kinds of message the blind sets showed the rules miss.
+"""Our own wording for the kinds of message the blind sets showed the rules miss (reference rules).
 
 Written by us while generalising the rules (never copied from a blind set): indirect suicidal
 wording, unusual overdose and poisoning stories, palpitations with faintness, a child working
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.safety import detect_crisis
+from bot.safety.crisis import rules_crisis as detect_crisis
 
 POSITIVES = [
     (

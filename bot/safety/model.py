@@ -1,0 +1,200 @@
+"""The learned crisis classifier: TF-IDF n-grams and a 9-way logistic regression, in numpy.
+
+`scripts/train_crisis_model.py` fits the model with scikit-learn on the labelled safety sets
+and writes `crisis_model.npz`; this module reproduces its features exactly without
+scikit-learn, so the running bot needs only numpy:
+
+- character n-grams of 2 to 5 characters inside word boundaries (scikit-learn's ``char_wb``:
+  each whitespace-separated word padded with one space), and word unigrams and bigrams (words
+  of two or more letters or digits), both on the lower-cased text;
+- per block: term counts, sublinear (``1 + log(count)``), times the idf learned in training,
+  scaled to unit length; n-grams outside the (pruned) vocabulary are ignored;
+- class scores ``x @ W + b`` over the eight crisis categories and "none", then softmax.
+
+A message is a crisis when ``1 - P(none)`` reaches the threshold chosen by leave-one-file-out
+cross-validation; its category is the most probable of the eight.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.safety.types import CrisisCategory
+
+MODEL_FILE = "crisis_model.npz"
+NONE = "none"
+CLASSES = (*(category.value for category in CrisisCategory), NONE)
+F32 = npt.NDArray[np.float32]
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
+
+_SPACES = re.compile(r"\s\s+")  # scikit-learn's white-space squeeze before char_wb n-grams
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+_WORD_CACHE = 1 << 16  # distinct words whose character n-grams are remembered
+
+
+def char_wb_ngrams(text: str, low: int = 2, high: int = 5) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of an already lower-cased text, in its order."""
+    grams: list[str] = []
+    for word in _SPACES.sub(" ", text).split():
+        grams += _word_ngrams(word, low, high)
+    return grams
+
+
+def _word_ngrams(word: str, low: int, high: int) -> list[str]:
+    padded = f" {word} "
+    size = len(padded)
+    grams: list[str] = []
+    for n in range(low, high + 1):
+        if n >= size:  # a short word counts once, whole, and longer n-grams stop
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
+    return grams
+
+
+def word_ngrams(text: str, low: int = 1, high: int = 2) -> list[str]:
+    """scikit-learn's word n-grams of an already lower-cased text, in its order."""
+    tokens = _TOKEN.findall(text)
+    grams: list[str] = list(tokens) if low == 1 else []
+    for n in range(max(low, 2), high + 1):
+        grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return grams
+
+
+@dataclass(frozen=True, slots=True)
+class CrisisModel:
+    """Vocabularies, idf, class weights and the threshold of the learned classifier."""
+
+    char_vocab: dict[str, int]  # char_wb n-gram -> row of `weights` (rows 0 .. n_char - 1)
+    word_vocab: dict[str, int]  # word n-gram -> row of `weights` (rows n_char ..)
+    idf: F64  # per row
+    weights: F64  # (rows, classes)
+    bias: F64  # (classes,)
+    threshold: float  # a crisis when 1 - P(none) >= threshold
+    char_range: tuple[int, int] = (2, 5)
+    word_range: tuple[int, int] = (1, 2)
+    # Character n-grams never cross a word: each word's feature rows, remembered.
+    _word_rows: dict[str, tuple[int, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def _rows_of_word(self, word: str) -> tuple[int, ...]:
+        rows = self._word_rows.get(word)
+        if rows is None:
+            if len(self._word_rows) >= _WORD_CACHE:
+                self._word_rows.clear()
+            vocab = self.char_vocab
+            grams = _word_ngrams(word, *self.char_range)
+            rows = self._word_rows[word] = tuple(vocab[g] for g in grams if g in vocab)
+        return rows
+
+    def features(self, text: str) -> tuple[I64, F64]:
+        """The non-zero features of `text`: rows and values (each block of unit length)."""
+        low = text.lower()
+        chars: list[int] = []
+        for word in _SPACES.sub(" ", low).split():
+            chars += self._rows_of_word(word)
+        vocab = self.word_vocab
+        words = [vocab[g] for g in word_ngrams(low, *self.word_range) if g in vocab]
+        rows: list[I64] = []
+        values: list[F64] = []
+        for block in (chars, words):
+            if not block:
+                continue
+            unique, counts = np.unique(np.asarray(block, dtype=np.int64), return_counts=True)
+            tfidf = (1.0 + np.log(counts)) * self.idf[unique]
+            rows.append(unique)
+            values.append(tfidf / math.sqrt(float(tfidf @ tfidf)))
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        return np.concatenate(rows), np.concatenate(values)
+
+    def probabilities(self, text: str) -> F64:
+        """Class probabilities of `text`, in `CLASSES` order (the eight categories, then none)."""
+        rows, values = self.features(text)
+        z = values @ self.weights[rows] + self.bias
+        z = np.exp(z - z.max())
+        p: F64 = z / z.sum()
+        return p
+
+    def crisis_score(self, text: str) -> float:
+        """``1 - P(none)``: how likely `text` is a crisis of any kind."""
+        return float(1.0 - self.probabilities(text)[-1])
+
+    def classify(self, text: str) -> CrisisCategory | None:
+        """The crisis category `text` signals, or None below the threshold."""
+        p = self.probabilities(text)
+        if 1.0 - p[-1] < self.threshold:
+            return None
+        return CrisisCategory(CLASSES[int(np.argmax(p[:-1]))])
+
+    def save(self, path: Path | BinaryIO) -> None:
+        """Write the model as a compressed .npz: float16 weights, no pickled objects."""
+        np.savez_compressed(
+            path,
+            classes=np.array(CLASSES),
+            char_vocab=_join(self.char_vocab),
+            word_vocab=_join(self.word_vocab),
+            idf=self.idf.astype(np.float32),
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            threshold=np.array(self.threshold, dtype=np.float64),
+            ranges=np.array([*self.char_range, *self.word_range], dtype=np.int64),
+        )
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> CrisisModel:
+        """A saved model; the one shipped in this package by default."""
+        source = path if path is not None else resources.files("bot.safety") / MODEL_FILE
+        with source.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
+            classes = tuple(str(name) for name in data["classes"])
+            if classes != CLASSES:
+                raise ValueError(f"{source}: unexpected classes {classes}")
+            char_vocab = _split(data["char_vocab"])
+            word_vocab = _split(data["word_vocab"], offset=len(char_vocab))
+            weights = data["weights"].astype(np.float64)
+            if weights.shape != (len(char_vocab) + len(word_vocab), len(CLASSES)):
+                raise ValueError(f"{source}: weights of shape {weights.shape} do not fit")
+            c_low, c_high, w_low, w_high = (int(v) for v in data["ranges"])
+            return cls(
+                char_vocab=char_vocab,
+                word_vocab=word_vocab,
+                idf=data["idf"].astype(np.float64),
+                weights=weights,
+                bias=data["bias"].astype(np.float64),
+                threshold=float(data["threshold"]),
+                char_range=(c_low, c_high),
+                word_range=(w_low, w_high),
+            )
+
+
+def _join(vocab: dict[str, int]) -> npt.NDArray[np.uint8]:
+    """A vocabulary as UTF-8 bytes, one n-gram a line, in row order (n-grams hold no newline)."""
+    ordered = sorted(vocab, key=vocab.__getitem__)
+    return np.frombuffer("\n".join(ordered).encode("utf-8"), dtype=np.uint8)
+
+
+def _split(data: npt.NDArray[np.uint8], offset: int = 0) -> dict[str, int]:
+    grams = data.tobytes().decode("utf-8").split("\n") if data.size else []
+    return {gram: offset + i for i, gram in enumerate(grams)}
+
+
+@functools.cache
+def shipped_model() -> CrisisModel:
+    """The packaged model, loaded once per process."""
+    return CrisisModel.load()
+
+
+def detect_crisis(text: str) -> CrisisCategory | None:
+    """The crisis category `text` signals (the shipped model's decision), or None."""
+    return shipped_model().classify(text)
