@@ -208,14 +208,9 @@ def _training_script() -> ModuleType | None:
     """scripts/train_crisis_model.py as a module, or None without scikit-learn."""
     if importlib.util.find_spec("sklearn") is None:
         return None
-    path = ROOT / "scripts" / "train_crisis_model.py"
-    spec = importlib.util.spec_from_file_location("train_crisis_model", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    # Imported by name from scripts/, so the worker processes that fit the folds find it too.
+    sys.path.insert(0, str(ROOT / "scripts"))
+    return importlib.import_module("train_crisis_model")
 
 
 def out_of_fold_decisions(jobs: int) -> dict[str, list[str | None]] | None:
