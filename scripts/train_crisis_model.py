@@ -1,6 +1,6 @@
 """Train the learned crisis classifier; choose its settings and threshold out of fold.
 
-Run (about 20 minutes on two cores with the full grid):
+Run (about 4 minutes on two cores with the full grid, 1 with --no-grid):
 
     .venv/bin/pip install -e '.[train]'          # scikit-learn, for training only
     OPENBLAS_NUM_THREADS=1 .venv/bin/python scripts/train_crisis_model.py [--jobs 2]
