@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import tomllib
 from collections.abc import Callable, Iterator
@@ -33,7 +34,8 @@ def _near(
 
 _EMAIL = re.compile(
     r"(?<![\w.+'-])[A-Za-z0-9][\w.+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
-    r"|(?<![\w.+-])[A-Za-z0-9][\w.+-]*\s?(?:\(at\)|\[at\]|\{at\}| at )\s?[A-Za-z0-9-]+"
+    r"|(?<![\w.+-])[A-Za-z0-9][\w.+-]*(?:\s?(?:\(dot\)|\[dot\]| dot )\s?[\w+-]+)*"
+    r"\s?(?:\(at\)|\[at\]|\{at\}| at )\s?[A-Za-z0-9-]+"
     r"(?:\s?(?:\.|\(dot\)|\[dot\]| dot )\s?[A-Za-z0-9-]+)*\s?(?:\.|\(dot\)|\[dot\]| dot )\s?"
     r"(?:com|org|net|edu|gov|io|co|uk|de|fr|ca|au|ie|nl|info|me|us)\b",
 )
@@ -41,13 +43,32 @@ _EMAIL = re.compile(
 
 def _emails(text: str) -> Iterator[Span]:
     for m in _EMAIL.finditer(text):
-        if "@" in m.group() or re.search(r"\(at\)|\[at\]|\{at\}| dot ", m.group()):
+        if "@" in m.group() or re.search(r"\(at\)|\[at\]|\{at\}| dot |\[dot\]", m.group()):
             yield _span(K.EMAIL, m)
 
 
 # --- URLs carrying identifiers -------------------------------------------------------------------
 
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+", re.IGNORECASE)
+_URL = re.compile(
+    r"\b(?:https?://|www\.)[^\s<>\"')\]]+"
+    # a bare domain with a path ("facebook.com/profile.php?id=…", "gofund.me/7c3a9f2e")
+    r"|(?<![\w.@/-])(?:[a-z0-9-]+\.)+(?:com|org|net|me|io|co|ly|gl|uk|us|app|link|health)"
+    r"/[^\s<>\"')\]]+",
+    re.IGNORECASE,
+)
+# A path segment that reads like a token: digits, upper- and lower-case letters alternating
+# ("7c3a9f2e", "PkL9-3XzQ"), not a word or a word with a number ("covid-19", "iPhone15").
+_TOKEN_SEGMENT = re.compile(r"/([A-Za-z0-9_-]{6,})(?=[/?#]|$)")
+
+
+_TOKEN_CHANGES = 4  # digit / upper / lower changes that make a segment a token
+
+
+def _token_like(segment: str) -> bool:
+    kinds = ["d" if c.isdigit() else "u" if c.isupper() else "l" for c in segment if c.isalnum()]
+    return sum(a != b for a, b in itertools.pairwise(kinds)) >= _TOKEN_CHANGES
+
+
 # A profile page on a social network names a person whatever its path looks like, and people
 # often paste it without "https://".
 _PROFILE = re.compile(
@@ -77,7 +98,10 @@ _URL_ID = re.compile(
 def _urls(text: str) -> Iterator[Span]:
     for m in _URL.finditer(text):
         url = m.group().rstrip(".,;:!?")
-        if _URL_ID.search(url[url.find("/", 8) if "//" in url else url.find("/") :] or ""):
+        path = url[url.find("/", 8) if "//" in url else url.find("/") :] or ""
+        if _URL_ID.search(path) or any(
+            _token_like(t.group(1)) for t in _TOKEN_SEGMENT.finditer(path)
+        ):
             yield Span(K.URL_WITH_ID, m.start(), m.start() + len(url))
     for m in _PROFILE.finditer(text):
         if not _NOT_PROFILE.search(m.group()):
@@ -87,7 +111,9 @@ def _urls(text: str) -> Iterator[Span]:
 # --- national ids --------------------------------------------------------------------------------
 
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])")
-_SSN_CONTEXT = re.compile(r"ssn|social security|social sec|ss#|ss no|soc sec", re.IGNORECASE)
+_SSN_CONTEXT = re.compile(
+    r"ssn|social security|social sec|\bsocial\b|ss#|ss no|soc sec|seguro social", re.IGNORECASE
+)
 
 
 def _ssns(text: str) -> Iterator[Span]:
@@ -95,7 +121,7 @@ def _ssns(text: str) -> Iterator[Span]:
         area, sep, group, serial = m.groups()
         if area in {"000", "666"} or area[0] == "9" or group == "00" or serial == "0000":
             continue
-        if sep or _near(text, m.start(), m.end(), _SSN_CONTEXT, before=40):
+        if sep or _near(text, m.start(), m.end(), _SSN_CONTEXT, before=80, after=30):
             yield _span(K.SSN, m)
 
 
@@ -104,7 +130,9 @@ _NHS_CONTEXT = re.compile(r"\bnhs\b|health service|chi number", re.IGNORECASE)
 _NHS_LABEL = re.compile(r"\bnhs\s*(?:number|no\.?|num|#)\s*(?:is|was|:|-)?\s*$", re.IGNORECASE)
 _PHONE_CONTEXT = re.compile(
     r"\b(?:call|phone|tel|mobile|cell|text|reach|ring|whatsapp|fax|contact|number is|"
-    r"extension|ext)\b",
+    r"extension|ext|landline|telefon|telefono|tel[ée]fono|telefone|t[ée]l[ée]phone|t[ée]l|"
+    r"portable|m[óo]vil|celular|cellulare|handy|zap|llamad\w*|ll[áa]mame|appelez|bel me|"
+    r"numer|n[úu]mero|nummer)\b",
     re.IGNORECASE,
 )
 
@@ -147,6 +175,9 @@ _PHONE = re.compile(
     r"|\d{3}\s\d{3}\s\d{4}"  # 555 123 4567
     r"|0\d{2,4}\s?\d{3,4}\s?\d{3,4}"  # UK 020 7946 0958, 07700 900123, 01632960001
     r"|\(0?\d{1,4}\)\s?\d{3,4}[\s.-]?\d{3,4}"  # UK (020) 7946 0000, AU (03) 9123 4567
+    r"|0[1-9](?:[\s.-]\d{2}){4}"  # FR 06 12 34 56 78
+    r"|0\d{1,4}-\d{3,8}(?:[\s-]\d{4})?"  # NL 06-12345678, JP 06-6123-4567, CN 010-6512 3456
+    r"|[1-9]\d{2}(?:\s\d{2}){3}"  # ES 655 12 34 56 (with a phone word near, see `_phones`)
     r"|\d{10}"  # 5551234567
     r")(?:\s?(?:ext\.?|x|extension)\s?\d{1,5})?(?![\w/])",
     re.IGNORECASE,
@@ -156,6 +187,11 @@ _NOT_PHONE_CONTEXT = re.compile(
     r"reference|ref|claim|group|ticket)\b(?:\s*(?:number|no\.?|num|#|id|is|was|:|-|=))*\s*$",
     re.IGNORECASE,
 )
+# Product numbers on a box or a recall letter: no phone word near, a product word before.
+_PRODUCT_CONTEXT = re.compile(
+    r"\b(?:ndc|lot|batch|serial|sku|upc|product code|recall|expiry|exp)\b", re.IGNORECASE
+)
+_SPACED_PAIRS = re.compile(r"[1-9]\d{2}(?:\s\d{2}){3}")
 
 
 _PHONE_AFTER_WORD = re.compile(
@@ -163,6 +199,17 @@ _PHONE_AFTER_WORD = re.compile(
     r"[:.#]?\s*(?:(?:is|on|me on|me at|at|no\.?|number)\s+)?(\+?\(?\d[\d\s().-]{7,22}\d)",
     re.IGNORECASE,
 )
+
+
+_DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double \w+|triple \w+)"
+_SPELLED_PHONE = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{8,14}}\b", re.IGNORECASE)
+
+
+def _spelled_phones(text: str) -> Iterator[Span]:
+    """A phone number said in words ("zero seven seven zero zero, nine zero zero, …")."""
+    for m in _SPELLED_PHONE.finditer(text):
+        if _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
+            yield _span(K.PHONE, m)
 
 
 def _phones(text: str) -> Iterator[Span]:
@@ -176,30 +223,43 @@ def _phones(text: str) -> Iterator[Span]:
             continue
         if _NOT_PHONE_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
             continue
+        phone_said = _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40)
+        if not phone_said and (
+            _near(text, m.start(), m.end(), _PRODUCT_CONTEXT, before=100)
+            or _SPACED_PAIRS.fullmatch(raw)
+        ):
+            continue
         yield _span(K.PHONE, m)
     # Any run of digit groups right after "phone", "call", "mobile"… is a phone number.
     for m in _PHONE_AFTER_WORD.finditer(text):
         digits = re.sub(r"\D", "", m.group(1))
         if 9 <= len(digits) <= 15:  # noqa: PLR2004
             yield _span(K.PHONE, m, 1)
+    yield from _spelled_phones(text)
 
 
 # --- medical record and insurance numbers -------------------------------------------------------
 
 _ID_VALUE = (
-    # an upper-case prefix and digit groups ("RXH 774 2291", "UHC 908-441-227"), or parts
-    # joined by slashes ("NHIS/LAG/558201")
+    # an upper-case prefix and digit groups ("RXH 774 2291", "UHC 908-441-227", "W2384 55901"),
+    # or parts joined by slashes ("NHIS/LAG/558201", "P/211200/01/2024/012345", "0012345/A")
     r"((?-i:[A-Z]{2,5})[ -]\d{2,6}(?:[ -]\d{2,6}){1,3}(?![\d/])"
-    r"|(?-i:[A-Z0-9]{2,8})(?:/(?-i:[A-Z0-9]{2,10})){1,3}(?<=\d)(?![\w/])"
+    r"|(?-i:[A-Z]{1,4})\d{1,8}(?: \d{2,10}){1,4}(?![\d/])"
+    r"|(?=[A-Z0-9/]*\d)(?-i:[A-Z0-9]{1,8})(?:/(?-i:[A-Z0-9]{1,10})){1,5}(?![\w/])"
     r"|[A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*(?! \d)"
-    r"|[0-9]{2,6}(?: [0-9]{1,6}){1,3}(?![\d/])|[0-9]{5,20})"
+    r"|[0-9]{1,8}(?: [0-9]{1,10}){1,6}(?![\d/])|[0-9]{5,20})"
 )
-# Up to four short words between a label and its value ("the MRN on my wristband was 123").
-_FILLER = r"(?:\s+(?:[a-z']{1,12}\s+){0,4}?(?:is|was|reads|says|:)?)?"
+# Up to four words between a label and its value ("the MRN on my wristband was 123", "hospital
+# number at Addenbrooke's is K0572119", "numéro de dossier à l'hôpital Necker est …").
+_FILLER = r"(?:\s+(?:[^\s\d:#=]{1,16}\s+){0,4}?(?:is|was|reads|says|ist|est|es|[èé]|:)?)?"
 _MRN = re.compile(
     r"\b(?:mrn|m\.r\.n\.?|medical record(?: number| no\.?| #)?|med(?:ical)? rec(?:ord)? ?(?:no|"
     r"#|num)|record (?:number|no\.?|#)|chart (?:number|no\.?|#)|patient (?:id|number|no\.?|#)|"
-    r"hospital (?:folder )?(?:number|no\.?|id|#)|folder (?:number|no\.?)|case (?:number|no\.?))"
+    r"hospital (?:folder )?(?:number|no\.?|id|#)|folder (?:number|no\.?)|case (?:number|no\.?)|"
+    r"acc(?:oun)?t\s?(?:#|no\.?|number)|uhid|urn|fin|(?:ip|op|ipd|opd) (?:no\.?|number)|"
+    r"(?:cancer |medical |health )?cent(?:er|re) id|clinic id|patientennummer|fallnummer|"
+    r"num[ée]ro de dossier|dossier(?: n[°o])?|cartella clinica|historia cl[íi]nica|"
+    r"id (?:at|in|from) (?:[^\s\d]{1,16} ){0,4}?(?:hospital|clinic|infirmary|centre|center))"
     r"\s*(?:is|was|:|=|#|-)?" + _FILLER + r"\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
@@ -224,9 +284,44 @@ def _mrns(text: str) -> Iterator[Span]:
         yield _span(K.MRN, m, 1)
 
 
+# Labels that name a health-insurance number on their own, in several languages.
+_INSURANCE_LABEL = re.compile(
+    r"\b(?:(?:medicaid )?cin|dbn|msp (?:number|no\.?|#)|ohip(?: number| no\.?| #)?|"
+    r"enrollee (?:number|no\.?|id)|(?:kranken)?versicherten-?nummer|versicherungsnummer|"
+    r"krankenversicherungskarte(?: nr\.?)?|numer ubezpieczenia|"
+    r"num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|carte vitale|tarjeta sanitaria|tessera sanitaria|"
+    r"polisnummer|n[úu]mero de afiliaci[óo]n|n[úu]mero de la seguridad social|"
+    r"medicare card|ghic|ehic)"
+    r"(?:\s*(?:n\.|nr\.?|no\.?|n[°º]|number|#|c[óo]digo))?[\s,:]*"
+    + _FILLER
+    + r"\s*(?:#\s*)?"
+    + _ID_VALUE,
+    re.IGNORECASE,
+)
+_INSURER = re.compile(
+    r"\b(?:insurance|insurer|policy|member|plan|medicare|medicaid|aetna|cigna|humana|kaiser|"
+    r"bcbs|blue ?cross|anthem|tricare|uhc|united ?healthcare)\b",
+    re.IGNORECASE,
+)
+# "…, group 45210", "ID U48 3391 007" after an insurer is named.
+_INSURER_ID = re.compile(r"\b(?:group|id)\s*[:#]?\s*" + _ID_VALUE, re.IGNORECASE)
+# An Australian Medicare number has a fixed shape: 10 digits (4-5-1), then the card line.
+_AU_MEDICARE = re.compile(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
+
+
 def _insurance(text: str) -> Iterator[Span]:
     for m in _INSURANCE.finditer(text):
         yield _span(K.INSURANCE_ID, m, 1)
+    for m in _INSURANCE_LABEL.finditer(text):
+        yield _span(K.INSURANCE_ID, m, 1)
+    for m in _INSURER_ID.finditer(text):
+        value = m.group(1)
+        if any(c.isdigit() for c in value) and _near(text, m.start(), m.end(), _INSURER, before=80):
+            yield _span(K.INSURANCE_ID, m, 1)
+    if re.search(r"medicare", text, re.IGNORECASE):
+        for m in _AU_MEDICARE.finditer(text):
+            if _near(text, m.start(), m.end(), re.compile("medicare", re.IGNORECASE), before=80):
+                yield _span(K.INSURANCE_ID, m)
     for m in _MBI.finditer(text):
         yield _span(K.INSURANCE_ID, m)
 
@@ -235,10 +330,18 @@ def _insurance(text: str) -> Iterator[Span]:
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    # German, French, Spanish, Italian, Dutch, Portuguese
+    r"|januar|februar|m[äa]rz|mai|juni|juli|oktober|dezember|janvier|f[ée]vrier|mars|avril|"
+    r"juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre|enero|febrero|marzo|abril|"
+    r"mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|gennaio|febbraio|aprile|"
+    r"maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|augustus|"
+    r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|dezembro)\.?"
 )
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    rf"|\d{{1,2}}[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})"  # 12-Jun-1955
+    rf"|\d{{1,2}}\.\s*(?:de\s+)?{_MONTH}\s+\d{{4}}"  # 14. Februar 1962
     r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|'\d{{2}})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:\d{{4}}|'\d{{2}})"
@@ -248,7 +351,11 @@ _DATE = (
 )
 _DOB = re.compile(
     r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday'?s?"
-    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:)\s*(?:is|was|:|-|=)?\s*(?:on\s+)?"
+    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:"
+    # German, French, Spanish, Italian, Polish, Dutch, Portuguese
+    r"|geboren(?: am)?|geb\.|geburtsdatum|n[ée]e? le|date de naissance|fecha de nacimiento|"
+    r"nacid[oa] el|nat[oa] il|data di nascita|ur\.|urodzon[ya]|geboortedatum|nascid[oa] em|"
+    r"data de nascimento)\s*(?:is|was|:|-|=)?\s*(?:(?:on|as|listed as|of)\s+)?"
     rf"((?:the\s+)?{_DATE})\b",
     re.IGNORECASE,
 )
@@ -269,7 +376,8 @@ _NOT_NAMES = frozenset(_WORDS["not_names"].split())
 _SUFFIX = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|close|crescent|cres|grove|gardens|gdns|"
-    r"square|sq|row|mews|hill|park|trail|trl|pike|alley|plaza|green|"
+    r"square|sq|row|mews|hill|park|trail|trl|pike|alley|plaza|green|walk|promenade|quay|rise|"
+    r"parade|esplanade|wharf|heights|wynd|vale|crossing|landing|commons|"
     r"broadway)\.?"
 )
 _STOP = (
@@ -281,8 +389,9 @@ _STOP = (
     r"(?!(?-i:long|short)\b)"
 )
 _ADDRESS = re.compile(
-    r"(?:\b(?:flat|apt|apartment|unit|suite)\s*\w{1,5},?\s+|\b(?:blk|block)\s+)?"
-    rf"\b\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+"
+    r"(?:\b(?:flat|apt|apartment|unit|suite)\s*\w{1,5},?\s+|\b(?:blk|block)\s+"
+    r"|\b(?:flat|apt|apartment|unit|suite)\s*(?=\d{1,4}[A-Za-z]?/\d))?"
+    rf"\b(?:\d{{1,4}}[A-Za-z]?/)?\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+"
     rf"(?:{_STOP}(?:\d{{1,3}}(?:st|nd|rd|th)|[A-Za-z][A-Za-z'.-]*)\s+){{1,3}}"
     rf"{_SUFFIX}(?=[\s,.;]|$)(?:\s+(?:N|S|E|W|NE|NW|SE|SW)\b)?"
     r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|#|no\.?)\s*[\w-]+)?",  # then `_address_end`
@@ -290,6 +399,10 @@ _ADDRESS = re.compile(
 )
 _UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
 _PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s+\d+\b", re.IGNORECASE)
+# An Irish Eircode: said to be one, or a routing key and a unique id of letters and digits.
+_EIRCODE = re.compile(
+    r"\b(?:eircode\s*:?\s*)?([AC-FHKNPRTV-Y]\d{2}|D6W)\s?([AC-FHKNPRTV-Y0-9]{4})\b"
+)
 _ZIP = re.compile(
     r"\b(?:zip(?: code)?|postal code|postcode)\s*(?:is|:)?\s*(\d{5}(?:-\d{4})?)\b", re.IGNORECASE
 )
@@ -307,9 +420,9 @@ _PARTICLE = r"(?:de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|y|yr|d'|
 _STREET_FIRST = re.compile(
     r"\b(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|impasse|quai|place|via|viale|piazza|"
     r"corso|calle|avenida|avda\.|paseo|plaza|carrer|rua|travessa|ul\.|ulica|al\.|aleja|plac|"
-    r"strada|heol|ffordd|stryd)\s+"
-    rf"(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,3}}"
-    r"\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b",
+    r"strada|heol|ffordd|stryd|avinguda|passeig|travessera|rambla|largo|pra[çc]a)\s+"
+    rf"(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?(?:{_CAP}|[IVX]{{1,4}})){{0,3}}"
+    r",?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b",
     re.IGNORECASE,
 )
 _NUMBER_FIRST = re.compile(
@@ -320,11 +433,12 @@ _NUMBER_FIRST = re.compile(
 _COMPOUND_STREET = re.compile(
     r"\b(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
     r"ring|damm|ufer|straat|laan|gracht|plein|kade|gatan|v[äa]gen|gade|vej|veien|gata)"
-    r"\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b"
+    r"\s+\d{1,4}[a-zA-Z]?(?:/\d{1,4})?\b"
 )
 _JAPANESE_BLOCK = re.compile(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
 _BUILDING = re.compile(
-    r"\b(?:flat|apt|apartment|unit|suite|villa|blk|block|house|plot|no\.?)\s*\d{1,5}[A-Z]?,?\s+"
+    r"\b(?:house|plot|flat|h\.)\s*no\.?\s*\d{1,5}[A-Z]?(?=\s*,)"  # House No. 1147, Sector 15
+    r"|\b(?:flat|apt|apartment|unit|suite|villa|blk|block|house|plot|no\.?)\s*\d{1,5}[A-Z]?,?\s+"
     rf"(?:(?:{_CAP}\s+){{1,3}}(?:apartments|residency|towers?|building|mansions|house|estate|"
     r"villas|court|block)\b|street\s+\d{1,4}\b)",
     re.IGNORECASE,
@@ -333,19 +447,24 @@ _BUILDING = re.compile(
 # "Fitzroy North VIC 3068"), a postcode and town ("69003 Lyon", "00-017 Warszawa"), a UK
 # postcode or an Eircode, a state and ZIP, a unit ("#08-1140", "Apt 4C", "3ºB").
 _TOWN = (
-    rf"{_CAP}(?:[ -](?:{_PARTICLE}[ -])?{_CAP}){{0,3}}(?:\s+(?-i:[A-Z]{{2,3}})\b)?"
-    r"(?:\s+\d{1,6}(?:-\d{3,4})?(?![\w/]|[.:]\d))?"
+    rf"{_CAP}(?:[ -](?:{_PARTICLE}[ -])?{_CAP}){{0,3}}(?:\s+(?:-\s+)?(?-i:[A-Z]{{2,3}})\b)?"
+    r"(?:\s+(?:\d{1,6}(?:-\d{3,4})?(?![\w/]|[.:]\d)|(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b))?"
 )
 _POSTCODE = (
-    r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d{2}\s?[A-Z\d]{4}|[A-Z]{2}\s+\d{5}(?:-\d{4})?)"
+    r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d{2}\s?[A-Z\d]{4}|[A-Z]{2}\s+\d{5}(?:-\d{4})?"
+    r"|(?:[A-Z]{2}\s+)?[A-Z]\d[A-Z]\s?\d[A-Z]\d)"  # Canada: ON M5V 2A1
     r"(?![\w])"
 )
 _ADDRESS_PART = re.compile(
     r"(?P<sep>,\s*|\s+)(?:"
     rf"(?P<postcode>{_POSTCODE})"
     r"|(?P<number>\d{1,4}[a-z]?(?=\s*,))"
+    r"|(?P<cep>\d{5}-\d{3}(?!\d))"
+    r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?)"
     rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4,6}})\s+{_CAP}(?:[ -]{_CAP})?)"
-    r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apartment|suite|ste|unit|flat|floor)\s*\w{1,5}|\d{1,2}º\s?[A-Z]?"
+    r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|suite|ste|unit|flat|floor)\s*\w{1,5}"
+    r"|\d{1,2}º\s?(?:\d{1,2}ª|[A-Z])?|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
+    r"|int\.\s?\d{1,3}|interno\s\d{1,3}"
     rf"|\d{{1,3}}(?:st|nd|rd|th)\s+{_CAP})"
     rf"|(?P<town>{_TOWN}))",
     re.IGNORECASE,
@@ -362,13 +481,18 @@ def _address_end(text: str, end: int) -> int:
         town = m.group("town")
         if town is not None:
             first = town.split()[0].strip(",.")
-            if first in _NOT_NAMES or first.endswith("'s"):
+            if first in _NOT_NAMES or first.endswith("'s") or first.startswith(("I'", "I\u2019")):
                 break
             # Without a comma a town must close the sentence or the clause ("at 23 Oak Street
             # Sheffield, i can hear them"), so "42 Maple Street Then I…" stays a street.
             if not comma and not re.match(r"\s*(?:[,.;:!?)]|$)", text[m.end() :]):
                 break
-        elif not comma and m.group("postcode") is None and m.group("number") is None:
+        elif (
+            not comma
+            and m.group("postcode") is None
+            and m.group("number") is None
+            and (m.group("unit") is None or not m.group("unit").startswith(("m.", "M.")))
+        ):
             break
         end = m.end()
     return end
@@ -385,23 +509,40 @@ def _addresses(text: str) -> Iterator[Span]:
     for m in _UK_POSTCODE.finditer(text):
         yield _span(K.ADDRESS, m)
     for m in _PO_BOX.finditer(text):
-        yield _span(K.ADDRESS, m)
+        yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
+    for m in _EIRCODE.finditer(text):
+        said = m.group().lower().startswith("eircode")
+        unique = m.group(2)
+        if said or (any(c.isdigit() for c in unique) and any(c.isalpha() for c in unique)):
+            yield Span(K.ADDRESS, m.start(1), m.end())
     for m in _ZIP.finditer(text):
         yield _span(K.ADDRESS, m, 1)
 
 
 # --- person names in context ---------------------------------------------------------------------
 
-_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
-_LOW = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f"
+# Latin letters with accents: Latin-1, Latin Extended-A (Polish, Czech…), the Vietnamese ones.
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f\u01a0\u01af\u1e00-\u1eff"
+_LOW = "a-z\u00df-\u00f6\u00f8-\u00ff\u0100-\u017f\u01a1\u01b0\u1e00-\u1eff"
 _NAME = rf"(?:[{_UP}]'|Mc|Mac)?[{_UP}][{_LOW}]+(?:[-'][{_UP}]?[{_LOW}]+)?"
-_FULL_NAME = rf"{_NAME}(?:\s+[A-Z]\.?(?=\s))?(?:\s+{_NAME}){{0,2}}"
+# Lower-case particles inside a full name ("Daan de Vries", "Khalid bin Saeed").
+_NAME_PARTICLE = (
+    r"(?:bin|binti|bint|ibn|ben|al|el|de|del|della|di|da|do|dos|das|van|von|der|den|ter|le|la|"
+    r"du|dela|n[ií]|nic|ap)"
+)
+_FULL_NAME = (
+    rf"{_NAME}(?:[ \t]+[A-Z]\.?(?=\s))?(?:[ \t]+(?:{_NAME_PARTICLE}[ \t]+){{0,2}}{_NAME}){{0,3}}"
+)
 # Family words that may open a signature ("Love, Grandma Jean").
 _FAMILY_LEAD = frozenset({"grandma", "grandpa", "nana", "nan", "gran", "granny", "auntie", "aunt"})
 _TITLE_NAME = re.compile(
     rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Dr\.|Mr\.|Mrs\.|"
-    rf"Ms\.|Prof\.)\.?\s+({_NAME}(?:\s+{_NAME})?)"
+    rf"Ms\.|Prof\.|Mme|Mlle|Sgt|Capt|Rev|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Tita|Tito|"
+    rf"Lola|Lolo|Grandad|Granddad|Grandpa|Grandma|Granny|Nana|Auntie|Aunty|Aunt|Uncle|"
+    rf"Familie|Midwife|Pastor)\.?\s+((?:[A-Z]\.[ \t]*)?{_NAME}(?:[ \t]+{_NAME})?)"
 )
+# Disease names that are also surnames: after a title they are the person ("Dr. Addison").
+_EPONYMS = frozenset(_WORDS["eponyms"].split())
 _INTRO_NAME = re.compile(
     rf"\b(?:(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir) names?(?:'s| is|s)|[Nn]ame(?:'s| is|:)|"
     rf"[Nn]ame on (?:file|the form|record) is|[Cc]all me|[Tt]his is|[Ii]t'?s|[Aa]sk for|"
@@ -409,31 +550,110 @@ _INTRO_NAME = re.compile(
     rf"[Oo]n behalf of|(?:[Pp]atient|[Rr]esident|[Ss]tudent|[Cc]lient|[Gg]uardian|"
     rf"[Pp]arent/guardian|[Nn]ext of kin|(?:[Pp]rimary )?[Cc]ontact|[Cc]aseworker):(?: myself,)?|"
     rf"[Ii]'m|[Ii]m|I am|[Hh]ere'?s|[Ss]igned|[Ff]rom|[Nn]amed|[Cc]alled|[Ii]'m called|"
-    rf"[Ii]t'?s me,?)\s+({_FULL_NAME})"
+    rf"[Ii]t'?s me,?|[Pp]atient name(?: is|:)?|[Pp]t:|Name|[Kk]ontakt:|[Cc]ontacto:|[Cc]ontatto:|"
+    rf"[Pp]regunta(?:d)? por|[Cc]hiedi di|[Dd]emandez)"
+    rf"\s+({_FULL_NAME})"
+)
+# Introductions in other languages. The naming verbs ("je m'appelle", "me llamo", "ze heet")
+# say a name follows; "I am" ("soy", "sono", "ich bin") needs a name that looks like one.
+_FOREIGN_INTRO = re.compile(
+    r"(?i:\b(?P<naming>je m'appelle|je m\u2019appelle|me llamo|mi nombre es|se llama|"
+    r"mi chiamo|si chiama|mein name ist|ich hei(?:ß|ss)e|ik heet|ze heet|hij heet|"
+    r"mijn naam is|nazywam si[ęe]|mam na imi[ęe]|me chamo|meu nome [ée]|chamo-me|"
+    r"t[êe]n t[ôo]i l[àa]|t[ôo]i l[àa]|ako si|pangalan ko ay)"
+    r"|(?P<am>\b(?:soy|sono|ich bin|ik ben|je suis|moi c'est|sou (?:a|o)|sou|jestem)))"
+    rf"\s+({_FULL_NAME})"
+    r"|(?:\u0627\u0633\u0645\u064a)\s+(" + _FULL_NAME + r")"  # Arabic "my name is"
+)
+_CJK_INTRO = re.compile(r"(?:我叫|我的名字是|我的名字叫|我是)([\u4e00-\u9fff]{2,4})")
+# Relations in other languages: "mon fils Hugo", "mi madre Carmen", "mijn moeder Ria".
+_FOREIGN_RELATION = re.compile(
+    r"(?i:\b(?:mon|ma|mi|mio|mia|mijn|mein|meine|meu|minha|moja|m[óo]j)\s+"
+    r"(?:fils|fille|mari|femme|fr[èe]re|s[œo]eur|m[èe]re|p[èe]re|hijo|hija|madre|padre|marido|"
+    r"esposa|hermano|hermana|figlio|figlia|marito|moglie|moeder|vader|zoon|dochter|man|vrouw|"
+    r"sohn|tochter|mann|frau|mutter|vater|filho|filha|m[ãa]e|pai|syn|c[óo]rka|m[ąa][żz]|"
+    r"[żz]ona|mama|tata)),?\s+"
+    rf"({_FULL_NAME})"
 )
 # After "my name is" even a lower-case name is a name ("my name is mohammed ali").
 _LOWER_INTRO = re.compile(
     r"\b(?:my name(?:'s| is)|call me|i'?m called|name:)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)"
 )
 _NOT_LOWER_NAMES = frozenset(_WORDS["not_lower_names"].split())
+_RELATIONS = (
+    r"(?:twins?|sons|daughters|kids|grandson|granddaughter|son|daughter|husband|"
+    r"wife|partner|mom|mum|mother|dad|father|brother|sister|bro|sis|friend|freind|frend|bestie|"
+    r"mate|flatmate|housemate|roomie|boyfriend|girlfriend|bf|gf|ex|grandma|grandmother|grandpa|"
+    r"grandfather|grandad|granddad|gran|granny|nan|nana|stepson|stepdaughter|stepmum|stepdad|"
+    r"(?:mother|father|son|daughter|brother|sister)-in-law|caseworker|key worker|social worker|"
+    r"aunt|uncle|baby|child|kid|niece|nephew|cousin|fianc[eé]e?|doctor|GP|"
+    r"neurologist|cardiologist|oncologist|surgeon|therapist|psychiatrist|nurse|"
+    r"pediatrician|paediatrician|dentist|midwife|physio|consultant|specialist|"
+    r"endocrinologist|rheumatologist|dermatologist|carer|caregiver|roommate|neighbou?r|"
+    r"coworker|colleague|boss|patient|client)"
+)
 _RELATION_NAME = re.compile(
-    rf"\b(?:my|our|his|her|their|My|Our|His|Her|Their)\s+(?:\w+\s+)?(?:son|daughter|husband|"
-    rf"wife|partner|mom|mum|mother|dad|father|brother|sister|bro|sis|friend|freind|frend|bestie|"
-    rf"mate|flatmate|housemate|roomie|boyfriend|girlfriend|bf|gf|ex|grandma|grandmother|grandpa|"
-    rf"grandfather|grandad|granddad|gran|granny|nan|nana|stepson|stepdaughter|stepmum|stepdad|"
-    rf"(?:mother|father|son|daughter|brother|sister)-in-law|caseworker|key worker|social worker|"
-    rf"aunt|uncle|baby|child|kid|niece|nephew|cousin|fianc[eé]e?|doctor|GP|"
-    rf"neurologist|cardiologist|oncologist|surgeon|therapist|psychiatrist|nurse|"
-    rf"pediatrician|paediatrician|dentist|midwife|physio|consultant|specialist|"
-    rf"endocrinologist|rheumatologist|dermatologist|carer|caregiver|roommate|neighbou?r|"
-    rf"coworker|colleague|boss|patient|client),?\s+({_FULL_NAME})"
+    rf"\b(?:my|our|his|her|their|My|Our|His|Her|Their)\s+(?:\w+\s+)?{_RELATIONS},?\s+"
+    rf"({_FULL_NAME})"
+)
+# "Mum is Dorothy Kelly", "my son is called Leo".
+_RELATION_IS = re.compile(
+    rf"\b(?i:mum|mom|mother|dad|father|son|daughter|husband|wife|partner|brother|sister|"
+    rf"grandma|grandpa|gran|nan|baby|child)\s+(?:is|was)\s+(?:(?:called|named)\s+)?"
+    rf"({_FULL_NAME})"
+)
+# Lower-case names after a relation or an introduction ("my brother arjun", "its priya"): only
+# known first names that are not also everyday words.
+_LOWER_RELATION = re.compile(
+    rf"\b(?:(?:my|our|his|her|their)\s+(?:\w+\s+)?{_RELATIONS}|this is|it'?s|its|i'?m|"
+    r"me and|and me|with)\s+([a-z][a-z'-]+)\b"
+)
+_WORD_NAMES = frozenset(_WORDS["word_names"].split())
+# "Noah and Mia", after a relation's name.
+_AND_NAME = re.compile(rf"\s+(?:and|&)\s+({_NAME})\b")
+# "Tunde and I check it daily".
+_NAME_AND_I = re.compile(rf"\b({_NAME})\s+and\s+(?:I|me)\b")
+# "Oscar's school": a known first name as an owner.
+_OWNER = re.compile(
+    rf"(?<!St )(?<!St\. )(?<!Saint )\b({_NAME})['\u2019]s\b"
+    r"(?!\s+(?i:wort|disease|syndrome|disorder|palsy|sign|test|law|rule|criteria|phenomenon|"
+    r"anomaly|sarcoma|lymphoma|ulcer|node|tumou?r|reflex|maneuver|manoeuvre|contracture))"
+)
+# "(Marta)", "(Yuki Tanaka)" right after a phone, an email, a link or "me".
+_PAREN_NAME = re.compile(rf"\(\s*({_FULL_NAME})\s*\)")
+_BEFORE_PAREN = re.compile(
+    r"(?:\d[\d ().-]{6,}\d|@[\w.-]+\.\w+|\bdot \w+|\bme|[\u4e00-\u9fff]|\S*[/?=]\S{4,})"
+    r"\s*[,;:]?\s*$"
+)
+# "thanks Mike", "Grazie Federica!", "Danke an Petra für die Hilfe!".
+_THANKS_NAME = re.compile(
+    r"\b(?i:thanks|thank you|cheers|grazie|danke(?: an)?|merci|gracias|obrigad[oa]|"
+    rf"dank je(?:wel)?|bedankt|asante)\s*,?\s+({_FULL_NAME})"
+)
+# "…, Ayesha" closing a message.
+_END_NAME = re.compile(rf",\s*({_NAME})\s*[.!]?\s*$")
+# "Mick here", "Wanjiru Kamau here from Nairobi" opening a message or after a greeting.
+_HERE_NAME = re.compile(rf"(?:^|[,.!?;:]\s*|\n)\s*({_FULL_NAME})\s+here\b")
+_GREETING = re.compile(
+    r"(?i:hi|hello|hey|g'day|hiya|habari|hola|ciao|bonjour|hallo|hoi|morning|evening|"
+    r"greetings|howdy|oi)\W*$"
+)
+# "the physio Xochitl", "Ramya, the dietician".
+_ROLES = (
+    r"(?:physio|physiotherapist|midwife|nurse|dietician|dietitian|pharmacist|gp|doctor|"
+    r"therapist|counsellor|counselor|receptionist|consultant|surgeon|social worker|carer|"
+    r"health visitor|parent rep|coordinator|organiser|organizer|volunteer)"
+)
+_ROLE_NAME = re.compile(
+    rf"\b(?i:the)\s+(?i:{_ROLES})\s+({_FULL_NAME})|(?:^|[.!?]\s+)({_FULL_NAME}),\s+"
+    rf"(?i:the|our|my)\s+(?i:{_ROLES})\b"
 )
 # A known first name said as a person: "Tom here", "Jim from the allotment", "Baby Noah",
 # "since Margaret passed".
 _NAME_SAID = re.compile(
     rf"\b({_NAME}(?:\s+{_NAME})?)\s+(?:here\b|from (?:the|my|our|next door)\b)"
-    rf"|\bBaby\s+({_NAME})\b"
-    rf"|\b(?:since|after|when|before)\s+({_NAME})\s+(?:passed|died|left us)\b"
+    rf"|\b(?:[Bb]aby|[Ll]ittle|[Ll]il)\s+({_NAME})\b"
+    rf"|\b(?i:since|after|when|before)\s+({_NAME})\s+(?:passed|died|left us)\b"
 )
 _SIGNATURE = re.compile(
     rf"(?:^|\n|[.!?]\s+)\s*(?:[-\u2013\u2014~]+\s*|(?:thanks|thank you|regards|best|cheers|"
@@ -459,21 +679,30 @@ _ID_WORD = re.compile(
     r"aged? \d",
     re.IGNORECASE,
 )
+# A wristband or a form: "LOPEZ, ADRIANA MRN …".
+_CAPS_NAME = re.compile(
+    r"\b([A-Z]{2,}(?:[-'][A-Z]+)?,\s?[A-Z]{2,}(?:\s[A-Z]{2,})?)\s+(?=(?i:" + _ID_WORD.pattern + "))"
+)
 _NAME_THEN_ID = re.compile(
     rf"({_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:\s*[,(]\s*|\s+)(?=(?i:{_ID_WORD.pattern}))"
 )
 _CONTACT = re.compile(r"@|\d[\d ().-]{8,}\d")
 _NAME_THEN_CONTACT = re.compile(
-    rf"({_NAME}(?:\s+{_NAME}){{1,2}})(?:,\s*|\s+(?:at|on)\s+)"
+    rf"({_NAME}(?:\s+{_NAME}){{1,2}})(?:[,:]\s*|\s+(?:at|on)\s+)"
     r"(?=[\w.+-]+@[\w-]+\.\w|\+?\(?\d[\d ().-]{8,}\d)"
 )
 # "the results for Émilie Tremblay", "a lift for Thabo Nkosi": two capitalised words that
 # are not a place, an institution or a condition.
-_FOR_NAME = re.compile(rf"\b(?:for|about)\s+({_NAME}\s+{_NAME})\b(?!\s+{_NAME})")
+_FOR_NAME = re.compile(
+    rf"\b(?:for|about)\s+({_NAME}\s+{_NAME})\b(?!\s+{_NAME})"
+    # "for Ramsay Hunt syndrome", "about Von Willebrand disease": a condition, not a person
+    r"(?!\s+(?:syndrome|disease|fever|palsy|disorder|sign|anomaly|malformation|sarcoma|"
+    r"lymphoma|tumou?r|spotted|virus|\w+itis|\w+osis|\w+emia)\b)"
+)
 _NOT_NAME_PARTS = frozenset(_WORDS["not_name_parts"].split())
 # "I'm Kemi, my GP is…": one capitalised word after "I'm" and before a comma is a name unless
 # it reads like a description ("I'm Exhausted,", "I'm Italian,").
-_IM_NAME = re.compile(rf"\b(?:I'?m|I am)\s+({_NAME}),")
+_IM_NAME = re.compile(rf"\b(?:I'?m|I am)\s+({_NAME})(?=,|\.(?:\s|$)|\s*[!]?\s*$)")
 _DESCRIPTIVE = re.compile(r"(?:ed|ing|ful|ous|ive|al|ic|y|less|ish|ible|able|ent|ant|ese)$")
 
 
@@ -547,7 +776,7 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Drop trailing words that are not names ("John Smith Here" → "John Smith")."""
     words = list(re.finditer(r"\S+", text[start:end]))
     stop = start
-    for w in words:
+    for index, w in enumerate(words):
         bare = w.group().strip(".,")
         stem = _possessive(bare)
         if stem is not None:
@@ -555,7 +784,7 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
             if stem not in _NOT_NAMES and stem.rstrip("s") not in _NOT_NAMES:
                 stop = start + w.start() + len(stem)
             break
-        if bare in _NOT_NAMES:
+        if bare in _NOT_NAMES and not (index and bare in _EPONYMS):  # "Marcus T. Bell"
             break
         stop = start + w.end()
     if stop == start:
@@ -566,7 +795,9 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 def _persons(text: str) -> Iterator[Span]:
     for m in _TITLE_NAME.finditer(text):
         trimmed = _trim_name(text, m.start(1), m.end(1))
-        if trimmed and _name_ok(m.group(1)):
+        if trimmed is None and m.group(1).split()[0] in _EPONYMS:
+            trimmed = (m.start(1), m.start(1) + len(m.group(1).split()[0]))
+        if trimmed and (_name_ok(m.group(1)) or m.group(1).split()[0] in _EPONYMS):
             # The title goes too: "Dr. [PERSON]" and "[PERSON]" are equally readable, and a
             # rare title ("Matron Okafor") can identify on its own.
             yield Span(K.PERSON, m.start(), trimmed[1])
@@ -618,7 +849,8 @@ def _persons_by_what_follows(text: str) -> Iterator[Span]:
     phone or an email, or "for" before two capitalised words."""
     for m in _IM_NAME.finditer(text):
         word = m.group(1)
-        if _plain_name(word) and not _DESCRIPTIVE.search(word.lower()):
+        known = word.lower() in _FIRST_NAMES
+        if _plain_name(word) and (known or not _DESCRIPTIVE.search(word.lower())):
             yield _span(K.PERSON, m, 1)
     for m in _SIGN_OFF.finditer(text):
         trimmed = _trim_name(text, m.start(1), m.end(1))
@@ -638,25 +870,129 @@ def _persons_by_what_follows(text: str) -> Iterator[Span]:
                 if _plain_name(m.group(1)):
                     yield _span(K.PERSON, m, 1)
     for m in _FOR_NAME.finditer(text):
-        if _plain_name(m.group(1)):
+        name = m.group(1)
+        if _plain_name(name) and (_known(name) or not _MEDICAL_TERM.search(name.split()[-1])):
             yield _span(K.PERSON, m, 1)
+
+
+# Title-case drug and condition names after "for" or "about" ("about Abatacept Injection",
+# "for Treacher Collins syndrome" is kept by its last word): word endings and dosage forms.
+_MEDICAL_TERM = re.compile(
+    r"(?:ia|ine|ide|ate|ous|ity|ics|oid|ase|isms?|ment|ure|ance|ence|cin|xin|mab|nib|tide|vir|"
+    r"ical|ology|itis|osis|oma|omas|emia|pathy|plasia|ation|ion|ions|ies|ers|ors)$"
+    r"|^(?:Injection|Topical|Ophthalmic|Oral|Acid|Alfa|Rectal|Nasal|Vaccine|Implant|Safety|"
+    r"Treated|Non|History|Cysts|Palsy|Control|Toxins|Otic|Sublingual|Buccal|Beta|Sinus|Tumou?rs?|"
+    r"Failure|Apnea|Oil|Therapy|Problems|Methods|Injury|Reflux|Stroke|Seizures|Spasms?|Nerve|"
+    r"Gram|Knife|Stain|Foods|Diseases?|Syndromes?|Fever|Infection|Cancer|Tests?|Screening|"
+    r"Surgery|Transplant|Health|Care|Syrup|Cream|Gel|Patch|Spray|Powder|Tablets?|Capsules?)$"
+)
+
+
+def _known(name: str) -> bool:
+    return name.split(maxsplit=1)[0].lower() in _FIRST_NAMES
+
+
+def _person_span(text: str, start: int, end: int) -> Span | None:
+    """A PERSON span for the name at `start`-`end`, trailing non-name words dropped."""
+    trimmed = _trim_name(text, start, end)
+    if trimmed is None or not _name_ok(text[trimmed[0] : trimmed[1]]):
+        return None
+    return Span(K.PERSON, *trimmed)
+
+
+def _persons_elsewhere(text: str) -> Iterator[Span]:
+    """Names in other languages and in looser places: foreign introductions and relations,
+    lower-case known names after a relation, a name in brackets after a phone or an email,
+    thanks and greetings, "X here", "X and I", a known name as an owner, roles."""
+    for m in _FOREIGN_INTRO.finditer(text):
+        group = 3 if m.group(3) else 4
+        name = m.group(group)
+        several = len(name.split()) > 1
+        if m.group("am") and not (several or _known(name)):
+            after = text[m.end(group) : m.end(group) + 2]
+            if not (after[:1] in {",", "."} and _plain_name(name)):
+                continue
+        span = _person_span(text, m.start(group), m.end(group))
+        if span:
+            yield span
+    for m in _CJK_INTRO.finditer(text):
+        yield _span(K.PERSON, m, 1)
+    for pattern in (_FOREIGN_RELATION, _RELATION_IS):
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if pattern is _RELATION_IS and not (len(name.split()) > 1 or _known(name)):
+                continue
+            span = _person_span(text, m.start(1), m.end(1))
+            if span:
+                yield span
+    for m in _LOWER_RELATION.finditer(text):
+        word = m.group(1)
+        if word in _FIRST_NAMES and word not in _WORD_NAMES:
+            yield _span(K.PERSON, m, 1)
+    for m in _PAREN_NAME.finditer(text):
+        if _BEFORE_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _plain_name(
+            m.group(1)
+        ):
+            yield _span(K.PERSON, m, 1)
+    for m in _THANKS_NAME.finditer(text):
+        name = m.group(1)
+        at_end = re.match(r"\s*[.!]*\s*$", text[m.end(1) :]) is not None
+        if at_end or ((_known(name) or len(name.split()) > 1) and _plain_name(name)):
+            span = _person_span(text, m.start(1), m.end(1))
+            if span:
+                yield span
+    for m in _END_NAME.finditer(text):
+        if _known(m.group(1)) and _plain_name(m.group(1)):
+            yield _span(K.PERSON, m, 1)
+    for m in _HERE_NAME.finditer(text):
+        name = m.group(1)
+        greeted = _GREETING.search(text[max(0, m.start(1) - 20) : m.start(1)]) is not None
+        if _plain_name(name) and (len(name.split()) > 1 or _known(name) or greeted):
+            yield _span(K.PERSON, m, 1)
+    for pattern in (_NAME_AND_I, _OWNER):
+        for m in pattern.finditer(text):
+            name = m.group(1)
+            if _known(name) and _plain_name(name) and name not in _EPONYMS:
+                yield _span(K.PERSON, m, 1)
+    for m in _ROLE_NAME.finditer(text):
+        before_role = m.group(1) is None  # "Ramya, the dietician"
+        group = 2 if before_role else 1
+        name = m.group(group)
+        if _plain_name(name) and (_known(name) or len(name.split()) > 1 or before_role):
+            span = _person_span(text, m.start(group), m.end(group))
+            if span:
+                yield span
+    if _ID_WORD.search(text):
+        for m in _CAPS_NAME.finditer(text):
+            yield _span(K.PERSON, m, 1)
+
+
+def _names_listed(text: str, taken: list[Span]) -> Iterator[Span]:
+    """A name joined to a name already found: "my twins [Noah] and Mia"."""
+    for span in taken:
+        if span.kind is K.PERSON:
+            m = _AND_NAME.match(text, span.end)
+            if m and _plain_name(m.group(1)):
+                yield _span(K.PERSON, m, 1)
 
 
 # --- the pipeline --------------------------------------------------------------------------------
 
-# Earlier finders win overlaps: a URL holding an email is one URL, an NHS number is not a phone.
+# Earlier finders win overlaps: a URL holding an email is one URL, an NHS number is not a phone,
+# a number called an MRN is one even when it looks like an SSN.
 FINDERS: tuple[Finder, ...] = (
     _urls,
     _emails,
+    _mrns,
     _ssns,
     _nhs_numbers,
-    _mrns,
     _insurance,
     _dobs,
     _phones,
     _addresses,
     _persons,
     _persons_by_what_follows,
+    _persons_elsewhere,
 )
 
 
@@ -665,15 +1001,32 @@ def _finders() -> tuple[Finder, ...]:
     return FINDERS
 
 
+def _cut_address(text: str, span: Span, taken: list[Span]) -> Span | None:
+    """An address that runs into a phone or a name ("Hauptstraße 5, 10115 Berlin, Telefon
+    030 …") keeps what comes before it; any other overlapping span is dropped."""
+    if span.kind is not K.ADDRESS:
+        return None
+    cut = min(t.start for t in taken if span.start < t.end and t.start < span.end)
+    end = span.start + len(text[span.start : cut].rstrip(" ,;-"))
+    if cut <= span.start or not _DIGIT.search(text[span.start : end]):
+        return None
+    return Span(K.ADDRESS, span.start, end)
+
+
 def find_spans(text: str) -> tuple[Span, ...]:
     """Every PHI span in `text`, without overlaps, in order."""
     taken: list[Span] = []
     for finder in _finders():
-        for span in finder(text):
-            if span.end <= span.start:
+        for found in finder(text):
+            span: Span | None = found
+            if found.end <= found.start:
                 continue
-            if any(span.start < t.end and t.start < span.end for t in taken):
-                continue
+            if any(found.start < t.end and t.start < found.end for t in taken):
+                span = _cut_address(text, found, taken)
+            if span is not None:
+                taken.append(span)
+    for span in list(_names_listed(text, taken)):
+        if not any(span.start < t.end and t.start < span.end for t in taken):
             taken.append(span)
     return tuple(sorted(taken, key=lambda s: s.start))
 
