@@ -62,8 +62,8 @@ class KnowledgeSettings(Section):
 class MatchingSettings(Section):
     """Matching thresholds (calibrated confidences in [0, 1]) and the embedding model."""
 
-    answer_threshold: float = Field(default=0.8931, ge=0.0, le=1.0)
-    suggest_threshold: float = Field(default=0.1716, ge=0.0, le=1.0)
+    answer_threshold: float = Field(default=0.8554, ge=0.0, le=1.0)
+    suggest_threshold: float = Field(default=0.1694, ge=0.0, le=1.0)
     max_suggestions: int = Field(default=3, ge=1, le=5)
     model_path: Path | None = None
     cache_dir: Path = Path("var/cache")

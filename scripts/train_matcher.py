@@ -1,17 +1,34 @@
-"""Fit the matcher's decision head on the MQP dev set and choose its thresholds by cross-validation.
+"""Rebuild the matcher's learned parts: the decision adapter and its calibration.
 
-Run: .venv/bin/python scripts/train_matcher.py [--quick]
-Writes bot/matching/head.npz and prints the cross-validated report (docs/matching.md quotes it).
-Deterministic: fixed fold seeds, Newton's method from zero weights.
+    .venv/bin/pip install -e '.[train]'                     # torch 2.13.0 (CPU), transformers
+    .venv/bin/python scripts/train_matcher.py adapter      # ~40 min on 2 cores
+    .venv/bin/python scripts/train_matcher.py head         # ~2 min; needs ../shared/datasets/mqp
+
+`adapter` fine-tunes a rank-8 LoRA on the attention projections of all-MiniLM-L6-v2 over the
+question triples committed in tests/data/matching_pairs_*.jsonl (written for the project, see
+tests/data/MATCHING_PAIRS.md): each paraphrase must find its original among all originals and
+near-misses of the batch, and the pair cosines are also trained to tell paraphrase from
+near-miss. Deterministic for a given thread count (fixed seeds, fixed order). Writes
+bot/matching/decision_adapter.npz (float16, ~300 KB). MQP is never used for it, so MQP dev stays
+an honest set to calibrate and measure on.
+
+`head` runs the real Matcher (ONNX Runtime, int8, the dual encoder with the shipped adapter)
+over MQP dev, fits sigmoid(slope * decision cosine + intercept) on whether answering with the top
+candidate would be right, and chooses the answer threshold with a margin: the lowest confidence
+at which at most 20 % of bootstrap resamples of the dev originals exceed 5 % wrong answers.
+Writes bot/matching/head.npz and prints the thresholds for config/careline.toml.
 """
 
 from __future__ import annotations
 
 import argparse
+import glob
+import json
 import logging
+import math
+import random
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,301 +37,268 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._mqp import MQP, Query, at_threshold, load_mqp, require, sweep  # noqa: E402
-from bot.knowledge.entry import Entry  # noqa: E402
-from bot.matching.cache import CachedEmbedder  # noqa: E402
-from bot.matching.head import HEAD_FILE, DecisionHead, pair_features  # noqa: E402
-from bot.matching.matcher import Matcher  # noqa: E402
-from bot.matching.minilm import load_embedder  # noqa: E402
-from bot.matching.nearmiss import CUES, conflicts, mentions  # noqa: E402
-from bot.matching.normalize import clean, normalize  # noqa: E402
-from bot.settings import MatchingSettings  # noqa: E402
+from benchmarks._mqp import MQP, load_mqp, require  # noqa: E402
+from bot.matching.dual import ADAPTER_FILE  # noqa: E402
+from bot.matching.head import HEAD_FILE, DecisionHead  # noqa: E402
 
 F64 = npt.NDArray[np.float64]
-FOLDS = 5
-SCALAR_PENALTY = 10.0
-TARGET_WRONG = (0.03, 0.035, 0.04, 0.045, 0.05)
+PAIRS = ROOT / "tests" / "data"
+ADAPTER = ROOT / "bot" / "matching" / ADAPTER_FILE
+HEAD = ROOT / "bot" / "matching" / HEAD_FILE
+LAYERS = ("attention.self.query", "attention.self.key", "attention.self.value")
+LAYERS += ("attention.output.dense",)
+RANK, ALPHA, SCALE = 8, 16.0, 20.0  # LoRA rank and alpha; cosine temperature
+WRONG_LIMIT, RISK = 0.05, 0.20  # answer: P(bootstrap wrong > 5 %) <= 20 %
 
 
-@dataclass(frozen=True)
-class Config:
-    nearmiss: bool
-    embedding_penalty: float
-    negatives: int  # extra (query, other top candidate) pairs labelled 0, per query
+def load_triples(pattern: str) -> list[tuple[str, str, str]]:
+    """(original, paraphrase, different) from every matching file, in file order."""
+    triples = []
+    for name in sorted(glob.glob(pattern)):
+        with open(name, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                row = json.loads(line)
+                try:
+                    triples.append((row["original"], row["paraphrase"], row["different"]))
+                except KeyError as missing:
+                    raise SystemExit(f"{name}:{number}: missing field {missing}") from None
+    return triples
 
-    def __str__(self) -> str:
-        return f"nearmiss={self.nearmiss} λ={self.embedding_penalty:g} neg={self.negatives}"
 
+def train_adapter(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one training loop
+    try:
+        import torch
+        from torch import nn
+        from torch.nn import functional
+        from transformers import AutoModel, AutoTokenizer
+    except ImportError:
+        raise SystemExit(
+            "adapter training needs the train extra: pip install -e '.[train]'"
+        ) from None
+    from bot.matching.minilm import resolve_model_path
+    from bot.matching.normalize import clean
 
-def fit_logistic(x: F64, y: F64, scalar_count: int, embedding_penalty: float) -> DecisionHead:
-    """L2-penalised logistic regression by Newton's method (scalars penalised lightly)."""
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0) + 1e-6
-    z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    penalty = np.full(z.shape[1], embedding_penalty)
-    penalty[:scalar_count] = SCALAR_PENALTY
-    penalty[-1] = 0.0
-    w = np.zeros(z.shape[1])
-    for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(z @ w, -40, 40)))
-        gradient = z.T @ (p - y) + penalty * w
-        hessian = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return DecisionHead(
-        mean=mean,
-        scale=scale,
-        weights=w[:-1],
-        bias=float(w[-1]),
-        platt=(1.0, 0.0),
-        nearmiss=False,
-        embedding=True,
-        answer_threshold=1.0,
-        suggest_threshold=1.0,
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    order = random.Random(args.seed)
+    folder = resolve_model_path(None)
+    triples = [tuple(clean(t) for t in triple) for triple in load_triples(args.pairs)]
+    print(
+        f"{len(triples)} triples from {args.pairs}; {args.epochs} epochs on {args.threads} threads"
     )
 
+    class LoRA(nn.Module):
+        def __init__(self, base: nn.Linear) -> None:
+            super().__init__()
+            self.base = base
+            self.A = nn.Parameter(torch.empty(RANK, base.in_features))
+            nn.init.kaiming_uniform_(self.A, a=math.sqrt(5))
+            self.B = nn.Parameter(torch.zeros(base.out_features, RANK))
 
-class Data:
-    """MQP with embeddings, groups (the original each query was written from) and mentions."""
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            return self.base(x) + (x @ self.A.T @ self.B.T) * (ALPHA / RANK)
 
-    def __init__(
-        self, entries: list[Entry], queries: list[Query], embedder: CachedEmbedder
-    ) -> None:
-        self.entries, self.queries = entries, queries
-        self.index = {entry.id: row for row, entry in enumerate(entries)}
-        self.kb = embedder.encode([clean(entry.question) for entry in entries])
-        self.q = embedder.encode([clean(query.text) for query in queries])
-        embedder.flush()
-        cos = self.q @ self.kb.T
-        # Near-misses carry no id: the closest entry stands for the original they were written from.
-        self.group = np.array(
-            [
-                self.index[q.expected] if q.paraphrase else int(np.argmax(cos[i]))
-                for i, q in enumerate(queries)
-            ]
-        )
-        self.ranked = np.argsort(-cos, axis=1)[:, :4]
-        self.kb_lex = [normalize(entry.question) for entry in entries]
-        self.q_lex = [normalize(query.text) for query in queries]
-        self.kb_m = [mentions(text) for text in self.kb_lex]
-        self.q_m = [mentions(text) for text in self.q_lex]
+    tokenizer = AutoTokenizer.from_pretrained(folder)
+    model = AutoModel.from_pretrained(folder)
+    for parameter in model.parameters():
+        parameter.requires_grad = False
+    adapted: dict[str, LoRA] = {}
+    for index, layer in enumerate(model.encoder.layer):
+        for name in LAYERS:
+            parent = layer.get_submodule(name.rsplit(".", 1)[0])
+            attribute = name.rsplit(".", 1)[1]
+            lora = LoRA(getattr(parent, attribute))
+            setattr(parent, attribute, lora)
+            adapted[f"encoder.layer.{index}.{name}"] = lora
+    bias = nn.Parameter(torch.tensor(-0.8 * SCALE))
 
-    def features(self, query: int, rows: list[int], nearmiss: bool) -> F64:
-        conflict_rows = (
-            [[conflicts(self.q_m[query], self.kb_m[row])[name] for name in CUES] for row in rows]
-            if nearmiss
-            else None
-        )
-        return pair_features(
-            self.q[query],
-            self.kb[rows],
-            len(self.q_lex[query].split()),
-            [len(self.kb_lex[row].split()) for row in rows],
-            conflict_rows,
-        )
+    def embed(texts: list[str]) -> torch.Tensor:
+        batch = tokenizer(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+        hidden = model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).float()
+        return functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=-1)
 
-    def training_set(self, queries: npt.NDArray[np.int64], config: Config) -> tuple[F64, F64]:
-        xs: list[F64] = []
-        ys: list[float] = []
-        for i in queries:
-            rows = [int(self.group[i])]
-            labels = [float(self.queries[i].paraphrase)]
-            others = [int(r) for r in self.ranked[i] if r != self.group[i]][: config.negatives]
-            rows += others
-            labels += [0.0] * len(others)
-            xs.append(self.features(int(i), rows, config.nearmiss))
-            ys += labels
-        return np.vstack(xs), np.array(ys)
-
-    def fit(self, queries: npt.NDArray[np.int64], config: Config) -> DecisionHead:
-        x, y = self.training_set(queries, config)
-        scalars = 4 + (len(CUES) if config.nearmiss else 0)
-        head = fit_logistic(x, y, scalars, config.embedding_penalty)
-        return DecisionHead(
-            mean=head.mean,
-            scale=head.scale,
-            weights=head.weights,
-            bias=head.bias,
-            platt=head.platt,
-            nearmiss=config.nearmiss,
-            embedding=True,
-            answer_threshold=1.0,
-            suggest_threshold=1.0,
-        )
-
-
-def folds(data: Data, seed: int) -> npt.NDArray[np.int64]:
-    """Fold of each query, grouped by original so a rewrite and its near-miss stay together."""
-    order = np.random.RandomState(seed).permutation(len(data.entries))
-    fold_of_entry = np.empty(len(data.entries), dtype=np.int64)
-    fold_of_entry[order] = np.arange(len(data.entries)) % FOLDS
-    return fold_of_entry[data.group]
-
-
-def out_of_fold(
-    data: Data, config: Config, seed: int, embedder: CachedEmbedder
-) -> tuple[list[str], F64, list[list[str]]]:
-    """Each query matched by the real Matcher with a head that never saw its group."""
-    fold = folds(data, seed)
-    top: list[str] = [""] * len(data.queries)
-    top5: list[list[str]] = [[] for _ in data.queries]
-    score = np.zeros(len(data.queries))
-    for k in range(FOLDS):
-        head = data.fit(np.where(fold != k)[0], config)
-        matcher = Matcher(data.entries, settings=MatchingSettings(), embedder=embedder, head=head)
-        for i in np.where(fold == k)[0]:
-            result = matcher.match(data.queries[i].text)
-            best = result.best
-            top[i] = best.entry_id if best else ""
-            score[i] = best.score if best else 0.0
-            top5[i] = [candidate.entry_id for candidate in result.candidates]
-    return top, score, top5
+    parameters = [p for p in model.parameters() if p.requires_grad] + [bias]
+    optimiser = torch.optim.AdamW(parameters, lr=args.lr, weight_decay=0.01)
+    steps = args.epochs * math.ceil(len(triples) / args.batch)
+    warmup = max(1, steps // 10)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min(1.0, step / warmup) * max(0.0, (steps - step) / steps)
+    )
+    model.train()
+    started = time.perf_counter()
+    for epoch in range(args.epochs):
+        indices = list(range(len(triples)))
+        order.shuffle(indices)
+        total = 0.0
+        for start in range(0, len(indices), args.batch):
+            batch = [triples[i] for i in indices[start : start + args.batch]]
+            original = embed([t[0] for t in batch])
+            paraphrase = embed([t[1] for t in batch])
+            different = embed([t[2] for t in batch])
+            # Each paraphrase must pick its original among all originals and near-misses.
+            logits = SCALE * paraphrase @ torch.cat([original, different]).T
+            loss = functional.cross_entropy(logits, torch.arange(len(batch)))
+            positive = SCALE * (paraphrase * original).sum(1) + bias
+            negative = SCALE * (different * original).sum(1) + bias
+            loss = loss + functional.binary_cross_entropy_with_logits(
+                positive, torch.ones_like(positive)
+            )
+            loss = loss + functional.binary_cross_entropy_with_logits(
+                negative, torch.zeros_like(negative)
+            )
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            schedule.step()
+            total += loss.item() * len(batch)
+            done = start + len(batch)
+            print(
+                f"\r  epoch {epoch + 1}/{args.epochs}: {done}/{len(indices)} triples, "
+                f"loss {total / done:.4f}, {time.perf_counter() - started:.0f}s",
+                end="",
+                file=sys.stderr,
+                flush=True,
+            )
+        print(file=sys.stderr)
+    arrays: dict[str, npt.NDArray[np.float16] | npt.NDArray[np.float32]] = {
+        "scale": np.array(ALPHA / RANK, dtype=np.float32)
+    }
+    for name, lora in adapted.items():
+        arrays[f"{name}.A"] = lora.A.detach().numpy().astype(np.float16)
+        arrays[f"{name}.B"] = lora.B.detach().numpy().astype(np.float16)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(args.out, **arrays)  # type: ignore[arg-type]
+    size = Path(args.out).stat().st_size
+    print(f"wrote {args.out} ({size // 1024} KB) in {time.perf_counter() - started:.0f}s")
+    print("now rebuild the calibration: scripts/train_matcher.py head")
+    return 0
 
 
-def platt(raw: F64, correct: F64) -> tuple[float, float]:
-    """Fit P(correct) = sigmoid(a * logit(raw) + b) by Newton's method."""
-    logit = np.log(np.clip(raw, 1e-9, 1 - 1e-9) / np.clip(1 - raw, 1e-9, 1))
-    x = np.stack([logit, np.ones_like(logit)], axis=1)
-    w = np.array([1.0, 0.0])
+def fit_calibration(cosine: F64, correct: F64) -> tuple[float, float]:
+    """Logistic regression of correct on cosine, by Newton's method from zero."""
+    x = np.stack([cosine, np.ones_like(cosine)], axis=1)
+    w = np.zeros(2)
     for _ in range(100):
         p = 1 / (1 + np.exp(-np.clip(x @ w, -40, 40)))
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + 1e-6 * np.eye(2)
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + 1e-9 * np.eye(2)
         step = np.linalg.solve(hessian, x.T @ (p - correct))
         w -= step
-        if np.abs(step).max() < 1e-10:
+        if np.abs(step).max() < 1e-12:
             break
     return float(w[0]), float(w[1])
 
 
-def calibrate(raw: F64, a: float, b: float) -> F64:
-    logit = np.log(np.clip(raw, 1e-9, 1 - 1e-9) / np.clip(1 - raw, 1e-9, 1))
-    return 1 / (1 + np.exp(-np.clip(a * logit + b, -40, 40)))
+def choose_threshold(
+    score: F64, correct: F64, groups: npt.NDArray[np.int64], paraphrases: int, seed: int = 0
+) -> tuple[float, float, float, tuple[float, float]]:
+    """(threshold, coverage, wrong rate, 90 % interval of the wrong rate) with the margin."""
+    rng = np.random.default_rng(seed)
+    unique = np.unique(groups)
+    members = [np.where(groups == g)[0] for g in unique]
+    thresholds = np.unique(score)
+    rates = np.empty((1000, len(thresholds)))
+    for row in range(len(rates)):
+        sample = np.concatenate([members[i] for i in rng.integers(0, len(unique), len(unique))])
+        order = np.sort(score[sample])
+        wrong = np.cumsum((1 - correct[sample])[np.argsort(score[sample], kind="stable")][::-1])
+        # Answered at threshold t: the sample's scores >= t (the tail of the sorted order).
+        answered = len(order) - np.searchsorted(order, thresholds, side="left")
+        wrong_at = np.where(answered > 0, wrong[np.maximum(answered - 1, 0)], 0)
+        rates[row] = wrong_at / np.maximum(answered, 1)
+    # The lowest threshold whose answers exceed 5 % wrong in at most 20 % of the resamples.
+    safe = np.where((rates > WRONG_LIMIT).mean(axis=0) <= RISK)[0]
+    if not len(safe):
+        return 1.0, 0.0, 0.0, (0.0, 0.0)
+    column = int(safe[0])
+    threshold = float(thresholds[column])
+    answered_all = score >= threshold
+    wrong_rate = float((answered_all & (correct < 1)).sum() / max(answered_all.sum(), 1))
+    coverage = float((answered_all & (correct > 0)).sum() / paraphrases)
+    low, high = np.quantile(rates[:, column], [0.05, 0.95])
+    return threshold, coverage, wrong_rate, (float(low), float(high))
 
 
-def nested_estimate(
-    data: Data, top: list[str], score: F64, target: float, seed: int
-) -> tuple[float, float, int, int]:
-    """Coverage and wrong rate when each fold's threshold is chosen on the other folds only."""
-    fold = folds(data, seed + 100)
-    queries = data.queries
-    answered = wrong = covered = 0
-    for k in range(FOLDS):
-        train, test = np.where(fold != k)[0], np.where(fold == k)[0]
-        _, threshold = sweep(
-            [queries[i] for i in train], [top[i] for i in train], score[train], target
-        )
-        cov, _, n_answered, n_wrong = at_threshold(
-            [queries[i] for i in test], [top[i] for i in test], score[test], threshold
-        )
-        answered += n_answered
-        wrong += n_wrong
-        covered += round(cov * sum(queries[i].paraphrase for i in test))
-    paraphrases = sum(q.paraphrase for q in queries)
-    return covered / paraphrases, wrong / max(answered, 1), answered, wrong
+def train_head(args: argparse.Namespace) -> int:
+    from bot.matching.cache import CachedEmbedder
+    from bot.matching.dual import load_dual
+    from bot.matching.matcher import Matcher
+    from bot.settings import MatchingSettings
 
-
-def main() -> int:  # noqa: PLR0915 - a linear report, clearer in one place
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="one repeat, fewer configurations")
-    parser.add_argument("--cache-dir", default=str(ROOT / "var" / "cache"))
-    parser.add_argument("--out", default=str(ROOT / "bot" / "matching" / HEAD_FILE))
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
     require(MQP)
     started = time.perf_counter()
-    embedder = CachedEmbedder(load_embedder(), Path(args.cache_dir))
     entries, queries = load_mqp()
-    data = Data(entries, queries, embedder)
-    correct_of = lambda top: np.array(  # noqa: E731
-        [q.paraphrase and q.expected == t for q, t in zip(queries, top, strict=True)], dtype=float
-    )
-    seeds = (0,) if args.quick else (0, 1, 2)
-    penalties = (1000.0,) if args.quick else (300.0, 1000.0, 3000.0)
-    configs = [Config(nearmiss, penalty, 0) for nearmiss in (False, True) for penalty in penalties]
-    configs += [Config(nearmiss, 1000.0, 2) for nearmiss in (False, True)]
-    print(
-        f"{len(queries)} queries, {len(entries)} entries; {len(configs)} configurations x "
-        f"{len(seeds)} repeats of grouped {FOLDS}-fold CV"
-    )
-    results: dict[Config, float] = {}
-    for config in configs:
-        cells = []
-        for seed in seeds:
-            top, score, _ = out_of_fold(data, config, seed, embedder)
-            cells.append([sweep(queries, top, score, limit)[0] for limit in (0.03, 0.04, 0.05)])
-        mean = np.mean(cells, axis=0)
-        results[config] = float(mean.mean())
-        print(
-            f"  {config}: out-of-fold oracle coverage at ≤3/4/5 % wrong "
-            f"{mean[0]:.3f}/{mean[1]:.3f}/{mean[2]:.3f}"
+    settings = MatchingSettings(cache_dir=Path(args.cache_dir))
+    embedder = CachedEmbedder(load_dual(None, settings.cache_dir), settings.cache_dir)
+    matcher = Matcher(entries, settings=settings, embedder=embedder)
+    cosine, correct, top3 = [], [], []
+    for query in queries:
+        result = matcher.match(query.text)
+        best = result.best
+        cosine.append(best.signals["decision_cosine"] if best else -1.0)
+        correct.append(float(bool(best) and query.paraphrase and best.entry_id == query.expected))
+        top3.append(
+            query.paraphrase and query.expected in [c.entry_id for c in result.candidates[:3]]
         )
-    best = max(results, key=lambda config: results[config])
-    print(f"chosen: {best}")
-    for nearmiss in (False, True):
-        same = [c for c in results if c.nearmiss == nearmiss]
-        print(f"  best with nearmiss={nearmiss}: {max(results[c] for c in same):.3f}")
-
-    # Calibrate on the out-of-fold top-1 scores of the chosen configuration.
-    top, raw, top5 = out_of_fold(data, best, 0, embedder)
-    a, b = platt(raw, correct_of(top))
-    score = calibrate(raw, a, b)
-    pairs = [(q, t, t5) for q, t, t5 in zip(queries, top, top5, strict=True) if q.paraphrase]
-    top1 = np.mean([t == q.expected for q, t, _ in pairs])
-    recall5 = np.mean([q.expected in t5 for q, _, t5 in pairs])
-    print(f"platt a={a:.4f} b={b:.4f}; out-of-fold top-1 {top1:.4f}, recall@5 {recall5:.4f}")
-    chosen_target = TARGET_WRONG[0]
-    for target in TARGET_WRONG:
-        nested = [nested_estimate(data, top, score, target, seed) for seed in seeds]
-        cov = float(np.mean([n[0] for n in nested]))
-        wrong = float(np.mean([n[1] for n in nested]))
-        print(
-            f"  target ≤{target:.3f} wrong: nested-CV coverage {cov:.3f}, wrong {wrong:.4f} "
-            f"({sum(n[3] for n in nested)}/{sum(n[2] for n in nested)} over repeats)"
-        )
-        if wrong <= 0.045:
-            chosen_target = target
-    coverage, threshold = sweep(queries, top, score, chosen_target)
+    cos, right = np.array(cosine), np.array(correct)
+    paraphrases = sum(q.paraphrase for q in queries)
+    top1 = right.sum() / paraphrases
+    print(f"MQP dev: {len(queries)} queries, {len(entries)} entries; top-1 {top1:.4f}")
+    oracle = []
+    for limit in (0.02, 0.05, 0.10):
+        order = np.argsort(-cos, kind="stable")
+        hits = np.cumsum(right[order])
+        answered = np.arange(1, len(order) + 1)
+        ok = answered - hits <= limit * answered
+        oracle.append(hits[ok].max() / paraphrases if ok.any() else 0.0)
     print(
-        f"answer threshold {threshold:.4f} (out-of-fold ≤{chosen_target:.3f} wrong, "
-        f"coverage {coverage:.3f})"
+        "oracle coverage at <=2/5/10 % wrong (threshold chosen after the fact): "
+        + " / ".join(f"{c:.3f}" for c in oracle)
+    )
+    slope, intercept = fit_calibration(cos, right)
+    head = DecisionHead(slope=slope, intercept=intercept)
+    score = head.confidence(cos)
+    # Queries come in pairs written from one original (MQP's file order): resample pairs.
+    groups = np.arange(len(queries)) // 2
+    threshold, coverage, wrong, (low, high) = choose_threshold(score, right, groups, paraphrases)
+    print(f"calibration: sigmoid({slope:.4f} * cosine + {intercept:.4f})")
+    print(
+        f"answer threshold {threshold:.4f}: coverage {coverage:.3f}, wrong rate {wrong:.4f} "
+        f"(90 % bootstrap interval {low:.4f}-{high:.4f})"
     )
     # Suggest: keep 90 % of the not-answered paraphrases whose entry is in the top three, so
-    # unrelated chatter (scores near 0) is escalated without a list of irrelevant entries.
-    useful = np.array(
-        [q.paraphrase and q.expected in t[:3] for q, t in zip(queries, top5, strict=True)]
-    )
-    useful &= score < threshold
+    # unrelated chatter is escalated without a list of irrelevant entries.
+    useful = np.array(top3) & (score < threshold)
     suggest = float(np.quantile(score[useful], 0.10)) if useful.any() else threshold
-    print(
-        f"suggest threshold {suggest:.4f}: "
-        f"{int((score >= suggest).sum() - (score >= threshold).sum())} "
-        f"queries would get suggestions, {int((useful & (score >= suggest)).sum())} of them "
-        f"with the right entry in the top three"
-    )
-
-    final = data.fit(np.arange(len(queries)), best)
-    head = DecisionHead(
-        mean=final.mean,
-        scale=final.scale,
-        weights=final.weights,
-        bias=final.bias,
-        platt=(a, b),
-        nearmiss=best.nearmiss,
-        embedding=True,
-        answer_threshold=round(threshold, 4),
-        suggest_threshold=round(suggest, 4),
-        training=(best.embedding_penalty, chosen_target),
-    )
+    print(f"suggest threshold {suggest:.4f}")
     head.save(Path(args.out))
-    size = Path(args.out).stat().st_size
-    print(f"wrote {args.out} ({size} bytes) in {time.perf_counter() - started:.0f}s")
+    print(f"wrote {args.out} in {time.perf_counter() - started:.0f}s")
     print(
-        f"set [matching] answer_threshold = {head.answer_threshold} and suggest_threshold = "
-        f"{head.suggest_threshold} in config/careline.toml"
+        f"set [matching] answer_threshold = {threshold:.4f} and suggest_threshold = "
+        f"{suggest:.4f} in config/careline.toml"
     )
     return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="step", required=True)
+    adapter = sub.add_parser("adapter", help="fine-tune the decision adapter (train extra)")
+    adapter.add_argument("--pairs", default=str(PAIRS / "matching_pairs_*.jsonl"))
+    adapter.add_argument("--epochs", type=int, default=2)
+    adapter.add_argument("--batch", type=int, default=32)
+    adapter.add_argument("--lr", type=float, default=5e-4)
+    adapter.add_argument("--threads", type=int, default=2)
+    adapter.add_argument("--seed", type=int, default=0)
+    adapter.add_argument("--out", default=str(ADAPTER))
+    head = sub.add_parser("head", help="calibrate on MQP dev and choose thresholds")
+    head.add_argument("--cache-dir", default=str(ROOT / "var" / "cache"))
+    head.add_argument("--out", default=str(HEAD))
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    return train_adapter(args) if args.step == "adapter" else train_head(args)
 
 
 if __name__ == "__main__":

@@ -60,6 +60,12 @@ class CachedEmbedder:
         """The wrapped model's vector width."""
         return self._embedder.dim
 
+    @property
+    def ranking_dim(self) -> int:
+        """The wrapped model's ranking width (see `dual.DualEmbedder`), else its width."""
+        width: int = getattr(self._embedder, "ranking_dim", self._embedder.dim)
+        return width
+
     def __len__(self) -> int:
         return len(self._vectors)
 

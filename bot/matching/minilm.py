@@ -67,12 +67,19 @@ def resolve_model_path(configured: Path | None) -> Path:
 class MiniLMEmbedder:
     """Sentence embeddings from a BERT-style sentence-transformers folder, run by ONNX Runtime.
 
-    The ONNX graph is written from the folder's weights on first use (`bert_graph`) and kept
-    under ``<cache_dir>/models`` keyed by the weights' hash and the precision, so later starts
-    only load it. One intra-op thread: the bot encodes one question at a time on one core.
+    The ONNX graph is written from the folder's weights (plus an optional low-rank adapter, see
+    `bert_graph.load_weights`) on first use and kept under ``<cache_dir>/models`` keyed by the
+    weights' hash and the precision, so later starts only load it. One intra-op thread: the bot
+    encodes one question at a time on one core.
     """
 
-    def __init__(self, folder: Path, cache_dir: Path, precision: Precision = "int8") -> None:
+    def __init__(
+        self,
+        folder: Path,
+        cache_dir: Path,
+        precision: Precision = "int8",
+        adapter: Path | None = None,
+    ) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -87,15 +94,19 @@ class MiniLMEmbedder:
             # Hashing the head of the file is enough to tell models apart and stays fast.
             digest.update(handle.read(1 << 20))
         digest.update(str(weights_file.stat().st_size).encode())
+        if adapter is not None:
+            digest.update(adapter.read_bytes())
         weights_hash = digest.hexdigest()[:16]
         name = config.get("_name_or_path", folder.name)
+        if adapter is not None:
+            name = f"{name}+{adapter.stem}"
         self._identity = f"minilm-onnx-{precision}:{name}:{weights_hash}"
         model_file = (
             Path(cache_dir) / "models" / f"{weights_hash}-{precision}-v{GRAPH_VERSION}.onnx"
         )
         if not model_file.is_file():
             log.info("writing the %s ONNX sentence model to %s (once)", precision, model_file)
-            build_encoder(folder, model_file, precision)
+            build_encoder(folder, model_file, precision, adapter)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
@@ -149,12 +160,17 @@ def load_embedder(
     model_path: Path | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     precision: Precision = "int8",
+    adapter: Path | None = None,
 ) -> MiniLMEmbedder:
-    """The MiniLM embedder for a folder (configured or packaged), loaded once per process."""
+    """The MiniLM embedder for a folder (configured or packaged), loaded once per process.
+
+    The same model asked for with another cache folder is the same model: it is not loaded (or
+    written) again.
+    """
     folder = resolve_model_path(model_path)
-    key = f"{folder.resolve()}|{Path(cache_dir).resolve()}|{precision}"
+    key = f"{folder.resolve()}|{precision}|{adapter}"
     with _DEFAULT_LOCK:
         if key not in _DEFAULT:
             log.info("loading sentence model from %s", folder)
-            _DEFAULT[key] = MiniLMEmbedder(folder, Path(cache_dir), precision)
+            _DEFAULT[key] = MiniLMEmbedder(folder, Path(cache_dir), precision, adapter)
         return _DEFAULT[key]

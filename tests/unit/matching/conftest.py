@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge.entry import Entry, EntryStatus
+from bot.matching.dual import DualEmbedder, load_dual
 from bot.matching.embedder import Vectors
-from bot.matching.minilm import MiniLMEmbedder, load_embedder
+from bot.matching.minilm import DEFAULT_CACHE, MiniLMEmbedder, load_embedder
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -47,7 +48,7 @@ ENTRIES = (
 class RecordingEmbedder:
     """Wraps the real model and records every batch it is asked to encode."""
 
-    def __init__(self, inner: MiniLMEmbedder) -> None:
+    def __init__(self, inner: DualEmbedder | MiniLMEmbedder) -> None:
         self.inner = inner
         self.calls: list[list[str]] = []
 
@@ -65,8 +66,14 @@ class RecordingEmbedder:
 
 
 @pytest.fixture(scope="session")
-def model() -> MiniLMEmbedder:
-    """The packaged all-MiniLM-L6-v2 (fails with an install hint when it is missing)."""
+def model() -> DualEmbedder:
+    """What the matcher runs: the packaged all-MiniLM-L6-v2 plus its decision adapter."""
+    return load_dual(None, DEFAULT_CACHE)
+
+
+@pytest.fixture(scope="session")
+def base_model() -> MiniLMEmbedder:
+    """The packaged all-MiniLM-L6-v2 alone (fails with an install hint when it is missing)."""
     return load_embedder()
 
 

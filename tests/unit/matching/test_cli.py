@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.matching.minilm import MiniLMEmbedder
+from bot.matching.dual import DualEmbedder
 
 from .conftest import ROOT
 
@@ -29,7 +29,7 @@ def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated(monkeypatch: pytest.MonkeyPatch, cache_dir: Path, model: MiniLMEmbedder) -> None:
+def _isolated(monkeypatch: pytest.MonkeyPatch, cache_dir: Path, model: DualEmbedder) -> None:
     # `model` loads the sentence model once per session before the CLI asks for it.
     monkeypatch.setenv("CARELINE_MATCHING__CACHE_DIR", str(cache_dir))
     monkeypatch.chdir(ROOT)

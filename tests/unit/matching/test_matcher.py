@@ -12,6 +12,7 @@ import pytest
 from bot.errors import ConfigError
 from bot.knowledge.entry import Entry, EntryStatus
 from bot.matching.cache import CachedEmbedder, _key
+from bot.matching.dual import DualEmbedder
 from bot.matching.embedder import Vectors
 from bot.matching.head import DecisionHead
 from bot.matching.matcher import Matcher
@@ -28,7 +29,7 @@ def shipped_settings(tmp_path: Path) -> MatchingSettings:
 
 
 @pytest.fixture
-def matcher(model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path) -> Matcher:
+def matcher(model: DualEmbedder, entries: list[Entry], tmp_path: Path) -> Matcher:
     return Matcher(entries, settings=shipped_settings(tmp_path), embedder=model)
 
 
@@ -103,7 +104,7 @@ def test_upsert_replaces_an_entry_and_retiring_or_removing_it_drops_it(matcher: 
 
 
 def test_thresholds_come_from_settings(
-    model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path
+    model: DualEmbedder, entries: list[Entry], tmp_path: Path
 ) -> None:
     always = MatchingSettings(answer_threshold=0.0, suggest_threshold=0.0, cache_dir=tmp_path)
     never = MatchingSettings(answer_threshold=1.0, suggest_threshold=1.0, cache_dir=tmp_path)
@@ -119,7 +120,7 @@ def test_thresholds_come_from_settings(
 
 
 def test_suggestions_are_capped_by_max_suggestions(
-    model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path
+    model: DualEmbedder, entries: list[Entry], tmp_path: Path
 ) -> None:
     settings = MatchingSettings(
         answer_threshold=1.0, suggest_threshold=0.0, max_suggestions=2, cache_dir=tmp_path
@@ -131,7 +132,7 @@ def test_suggestions_are_capped_by_max_suggestions(
 
 
 def test_empty_question_and_empty_knowledge_base_escalate(
-    model: MiniLMEmbedder, tmp_path: Path
+    model: DualEmbedder, tmp_path: Path
 ) -> None:
     empty = Matcher([], settings=MatchingSettings(cache_dir=tmp_path), embedder=model)
     assert len(empty) == 0
@@ -148,7 +149,7 @@ def test_without_a_model_the_matcher_ranks_lexically(entries: list[Entry], tmp_p
 
 
 def test_cached_embeddings_are_reused_after_a_restart(
-    model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path
+    model: DualEmbedder, entries: list[Entry], tmp_path: Path
 ) -> None:
     first = RecordingEmbedder(model)
     Matcher(entries, settings=MatchingSettings(), embedder=CachedEmbedder(first, tmp_path))
@@ -162,7 +163,7 @@ def test_cached_embeddings_are_reused_after_a_restart(
     assert second.calls == [["Can I swim with a cast?"]]
 
 
-def test_the_cache_key_includes_the_model_identity(model: MiniLMEmbedder, tmp_path: Path) -> None:
+def test_the_cache_key_includes_the_model_identity(model: DualEmbedder, tmp_path: Path) -> None:
     CachedEmbedder(model, tmp_path).encode(["a question"])
     cache = CachedEmbedder(model, tmp_path)
     cache.encode(["a question"])
@@ -178,13 +179,40 @@ def test_the_cache_key_includes_the_model_identity(model: MiniLMEmbedder, tmp_pa
     assert other.calls == [["a question"]]
 
 
-def test_the_numpy_model_gives_unit_vectors_and_similar_texts_are_closer(
-    model: MiniLMEmbedder,
+def test_the_model_gives_unit_vectors_and_similar_texts_are_closer(
+    base_model: MiniLMEmbedder,
 ) -> None:
-    vectors = model.encode(["I have a headache", "My head hurts", "How do I renew my passport?"])
+    texts = ["I have a headache", "My head hurts", "How do I renew my passport?"]
+    vectors = base_model.encode(texts)
     assert vectors.shape == (3, 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2] + 0.3
+
+
+def test_each_text_gets_a_ranking_and_a_decision_vector(
+    model: DualEmbedder, base_model: MiniLMEmbedder
+) -> None:
+    vectors = model.encode(["I have a headache", "My head hurts"])
+    assert vectors.shape == (2, 768)
+    assert model.ranking_dim == 384
+    ranking, decision = vectors[:, :384], vectors[:, 384:]
+    assert np.allclose(ranking, base_model.encode(["I have a headache", "My head hurts"]))
+    assert np.allclose(np.linalg.norm(decision, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(ranking, decision, atol=1e-3)  # the adapter changed the model
+
+
+def test_the_decision_view_separates_a_rewrite_from_a_near_miss_better(
+    model: DualEmbedder,
+) -> None:
+    # What the adapter was trained for: the base model finds both close to the original.
+    original = "Can I drink alcohol while taking antibiotics?"
+    rewrite = "I'm on amoxicillin for a week, is it ok to have a couple of beers tonight?"
+    near_miss = "Can antibiotics cause a yeast infection?"
+    vectors = model.encode([original, rewrite, near_miss])
+    ranking, decision = vectors[:, :384], vectors[:, 384:]
+    base_gap = ranking[0] @ ranking[1] - ranking[0] @ ranking[2]
+    adapted_gap = decision[0] @ decision[1] - decision[0] @ decision[2]
+    assert adapted_gap > base_gap
 
 
 def test_a_model_path_without_weights_is_a_config_error_naming_the_fix(tmp_path: Path) -> None:
@@ -192,17 +220,19 @@ def test_a_model_path_without_weights_is_a_config_error_naming_the_fix(tmp_path:
         resolve_model_path(tmp_path)
 
 
-def test_the_shipped_head_round_trips_through_npz(tmp_path: Path) -> None:
+def test_the_shipped_head_round_trips_and_confidence_rises_with_the_cosine(
+    tmp_path: Path,
+) -> None:
     head = DecisionHead.load()
     head.save(tmp_path / "head.npz")
-    again = DecisionHead.load(tmp_path / "head.npz")
-    assert again.nearmiss == head.nearmiss
-    assert np.allclose(again.weights, head.weights, atol=1e-6)
-    assert (tmp_path / "head.npz").stat().st_size < 20_000
+    assert DecisionHead.load(tmp_path / "head.npz") == head
+    confidence = head.confidence([0.2, 0.6, 0.9, 1.0])
+    assert np.all(np.diff(confidence) > 0)
+    assert np.all((confidence >= 0) & (confidence <= 1))
 
 
 def test_questions_are_not_written_to_the_embedding_cache(
-    model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path
+    model: DualEmbedder, entries: list[Entry], tmp_path: Path
 ) -> None:
     cache = CachedEmbedder(RecordingEmbedder(model), tmp_path)
     matcher = Matcher(entries, settings=MatchingSettings(), embedder=cache)
@@ -212,7 +242,7 @@ def test_questions_are_not_written_to_the_embedding_cache(
 
 
 def test_processes_sharing_a_cache_folder_keep_each_others_vectors(
-    model: MiniLMEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    model: DualEmbedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("bot.matching.cache.MAX_SHARDS", 2)
     first, second = CachedEmbedder(model, tmp_path), CachedEmbedder(model, tmp_path)
@@ -224,7 +254,7 @@ def test_processes_sharing_a_cache_folder_keep_each_others_vectors(
     assert recording.calls == []
 
 
-def test_a_damaged_cache_file_is_skipped(model: MiniLMEmbedder, tmp_path: Path) -> None:
+def test_a_damaged_cache_file_is_skipped(model: DualEmbedder, tmp_path: Path) -> None:
     cache = CachedEmbedder(model, tmp_path)
     cache.encode(["kept"])
     cache.flush()
@@ -237,7 +267,7 @@ def test_a_damaged_cache_file_is_skipped(model: MiniLMEmbedder, tmp_path: Path) 
 
 
 def test_cache_keys_ending_in_a_zero_byte_survive_a_restart(
-    model: MiniLMEmbedder, tmp_path: Path
+    model: DualEmbedder, tmp_path: Path
 ) -> None:
     # About 1 text in 256 hashes to a key ending in 0x00; such keys must round-trip exactly.
     texts = [f"text {index}" for index in range(600)]
@@ -259,7 +289,7 @@ def test_cache_keys_ending_in_a_zero_byte_survive_a_restart(
 class _CountingEmbedder:
     """The real model, counting the texts it encodes (no `inner`: the matcher calls it)."""
 
-    def __init__(self, model: MiniLMEmbedder) -> None:
+    def __init__(self, model: DualEmbedder) -> None:
         self._model = model
         self.texts: list[str] = []
 
@@ -277,7 +307,7 @@ class _CountingEmbedder:
 
 
 def test_a_question_embedded_before_matching_is_not_encoded_again(
-    model: MiniLMEmbedder, entries: list[Entry], tmp_path: Path
+    model: DualEmbedder, entries: list[Entry], tmp_path: Path
 ) -> None:
     counting = _CountingEmbedder(model)
     matcher = Matcher(entries, settings=shipped_settings(tmp_path), embedder=counting)
