@@ -16,9 +16,14 @@ Crisis, per category and per kind of hard negative:
   f) and the blind sets are unseen by them.
 - **keyword list**: a plain list of crisis words.
 
-PHI, per kind: Careline's redaction, a regex-only baseline, and `phonenumbers` and
-`scrubadub` where installed. Speed: messages per second on one core for the model, the
-rules, the redaction and the whole `scan`, over the texts of the sets scored.
+PHI, per kind: Careline's redaction, a regex-only baseline, and `phonenumbers` (with the
+regions of PHONE_REGIONS) and `scrubadub` where installed.
+
+Everyday questions flagged: of the patient questions beside the repository (MQP's 2,204 and
+MedQuAD's 44,619, in ../shared/datasets; skipped when absent), how many the model would answer
+with a crisis reply instead of an answer; never trained on. Speed: messages per second on one
+core for the model, the rules, the redaction and the whole `scan`, over the texts of the sets
+scored.
 """
 
 from __future__ import annotations
@@ -46,12 +51,13 @@ from bot.safety.scan import scan  # noqa: E402
 from bot.safety.types import CrisisCategory, PhiKind  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
-MQP = ROOT.parent / "shared" / "datasets" / "mqp"
+DATASETS = ROOT.parent / "shared" / "datasets"
 TRAINING = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcef"),
+    *(f"safety_train_{x}" for x in "abcefp"),
+    "safety_policy",
 )
 BLIND = ("safety_holdout10", "safety_blind_d", "safety_blind_g")
 RULES_TUNED_ON = frozenset(TRAINING[:10])  # safety_cases and holdout1-9
@@ -153,8 +159,17 @@ def ours(text: str) -> list[tuple[str, int, int]]:
     return [(s.kind.value, s.start, s.end) for s in find_spans(text)]
 
 
+# The regions whose national formats the labelled sets use (a number with +country code is
+# found whatever the region).
+PHONE_REGIONS = (
+    *("US", "GB", "IE", "CA", "AU", "DE", "FR", "ES", "IT", "NL", "PL", "BR", "IN", "NG", "KE"),
+    *("JP", "CN", "PH", "SG", "ZA"),
+)
+
+
 def phonenumbers_finder() -> SpanFinder | None:
-    """Phones found by `phonenumbers` (US first, then GB), or None when not installed."""
+    """Phones found by `phonenumbers` (libphonenumber) with each region of PHONE_REGIONS in
+    turn as the default, or None when not installed."""
     try:
         import phonenumbers
     except ImportError:
@@ -162,7 +177,7 @@ def phonenumbers_finder() -> SpanFinder | None:
 
     def find(text: str) -> list[tuple[str, int, int]]:
         found: list[tuple[str, int, int]] = []
-        for region in ("US", "GB"):
+        for region in PHONE_REGIONS:
             for m in phonenumbers.PhoneNumberMatcher(text, region):
                 if not any(m.start < e and s < m.end for _, s, e in found):
                     found.append(("PHONE", m.start, m.end))
@@ -288,7 +303,7 @@ def score_crisis(cases: Iterable[Case], decisions: Iterable[object]) -> CrisisSc
     for case, got in zip(cases, decisions, strict=True):
         text = str(case["text"])
         found = None if got is None else str(got)
-        if case["group"] == "crisis_positive":
+        if case["crisis"]:  # a crisis, whatever else it holds (set p: PHI messages)
             want = str(case["crisis"])
             cell = score.hits[want]
             cell[1] += 1
@@ -469,28 +484,44 @@ def phi_tables(name: str, cases: list[Case], details: bool) -> dict[str, PhiScor
     return scores
 
 
-def mqp_questions() -> list[str]:
-    """The MQP patient questions beside the repository (everyday questions), if present."""
-    texts: list[str] = []
-    for file, column in (("kb.csv", "question"), ("queries.csv", "query")):
-        path = MQP / file
-        if path.is_file():
-            with path.open(encoding="utf-8", newline="") as handle:
-                texts += [row[column] for row in csv.DictReader(handle)]
-    return list(dict.fromkeys(texts))
+def everyday_questions() -> dict[str, list[str]]:
+    """Everyday patient questions beside the repository (../shared/datasets), per data set:
+    MQP's questions and queries, MedQuAD's questions; empty when the folder is absent."""
+    sources = {
+        "MQP": (("mqp/kb.csv", "question"), ("mqp/queries.csv", "query")),
+        "MedQuAD": (("medquad/questions.csv", "question"),),
+    }
+    found: dict[str, list[str]] = {}
+    for name, files in sources.items():
+        texts: list[str] = []
+        for file, column in files:
+            path = DATASETS / file
+            if path.is_file():
+                with path.open(encoding="utf-8", newline="") as handle:
+                    texts += [row[column] for row in csv.DictReader(handle)]
+        if texts:
+            found[name] = list(dict.fromkeys(texts))
+    return found
 
 
-def report_mqp(details: bool) -> None:
-    """How many everyday patient questions the model flags (unlabelled: an upper bound)."""
-    questions = mqp_questions()
-    if questions:
+def report_everyday(details: bool) -> None:
+    """Everyday questions flagged: how many ordinary patient questions would get a crisis reply
+    instead of an answer. Unlabelled (a few describe real emergencies), so an upper bound."""
+    sets = everyday_questions()
+    if not sets:
+        print(f"\neveryday questions flagged: skipped, {DATASETS} is not there")
+        return
+    print("\nEveryday questions flagged (unlabelled patient questions; never trained on):")
+    for name, questions in sets.items():
         flagged = [q for q in questions if detect_crisis(q) is not None]
+        rules = sum(rules_crisis(q) is not None for q in questions)
         print(
-            f"\nMQP patient questions (everyday questions, unlabelled, some describe symptoms): "
-            f"{len(flagged)}/{len(questions)} flagged by the model"
+            f"  {name:8} learned model {len(flagged):>5}/{len(questions)} "
+            f"({len(flagged) / len(questions):.2%}); rules alone {rules} "
+            f"({rules / len(questions):.2%})"
         )
         if details:
-            print(*flagged[:40], sep="\n    ")
+            print(*flagged[:60], sep="\n    ")
 
 
 def report_speed(texts: Sequence[str]) -> None:
@@ -531,6 +562,25 @@ def report_summary(
         )
 
 
+def report_out_of_fold(jobs: int) -> dict[str, list[str | None]] | None:
+    """The out-of-fold decisions (None without scikit-learn), and how many of the everyday
+    questions trained on as "none" they flag."""
+    started = time.perf_counter()
+    oof = out_of_fold_decisions(jobs)
+    if oof is None:
+        print("scikit-learn is not installed: the model is scored in sample on training sets")
+        return None
+    print(f"out-of-fold decisions for the training sets: {time.perf_counter() - started:.0f} s")
+    everyday = [d for f, ds in oof.items() if f not in TRAINING for d in ds]
+    if everyday:
+        flagged = sum(d is not None for d in everyday)
+        print(
+            f"everyday questions trained on as 'none' (matching pairs, FAQ), out of fold: "
+            f"{flagged}/{len(everyday)} flagged ({flagged / len(everyday):.2%})"
+        )
+    return oof
+
+
 def main() -> int:
     """Score the sets, print the tables and the summary."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -544,13 +594,7 @@ def main() -> int:
     names = args.sets or [*TRAINING, *BLIND]
     oof = None
     if not args.in_sample and any(n in TRAINING for n in names):
-        started = time.perf_counter()
-        oof = out_of_fold_decisions(args.jobs)
-        if oof is None:
-            print("scikit-learn is not installed: the model is scored in sample on training sets")
-        else:
-            took = time.perf_counter() - started
-            print(f"out-of-fold decisions for the training sets: {took:.0f} s")
+        oof = report_out_of_fold(args.jobs)
     rows = []
     totals: dict[str, dict[str, CrisisScore]] = {"training": {}, "blind": {}}
     phi_totals = {"training": PhiScore(), "blind": PhiScore()}
@@ -587,7 +631,7 @@ def main() -> int:
             f"{scores['keyword list'].alarm_rate():.1%} | {phi_cell} | {mine.over_rate():.2%} |"
         )
     report_summary(rows, totals, phi_totals)
-    report_mqp(args.details)
+    report_everyday(args.details)
     report_speed(all_texts)
     model = shipped_model()
     print(f"\nmodel: threshold {model.threshold:.3f}, classes {', '.join(CLASSES)}")

@@ -1,6 +1,6 @@
 """Train the learned crisis classifier; choose its settings and threshold out of fold.
 
-Run (about 4 minutes on two cores with the full grid, 1 with --no-grid):
+Run (about 15 minutes on two cores with the full grid, 5 with --no-grid):
 
     .venv/bin/pip install -e '.[train]'          # scikit-learn, for training only
     OPENBLAS_NUM_THREADS=1 .venv/bin/python scripts/train_crisis_model.py [--jobs 2]
@@ -9,22 +9,35 @@ It writes `bot/safety/crisis_model.npz` and prints the leave-one-file-out report
 quotes. The bot itself never imports scikit-learn: `bot.safety.model` recomputes the same
 features in numpy, and this script checks that it does before it writes the file.
 
-Training data: the labelled safety files in TRAIN_FILES, every case. Crisis positives are
-labelled with their category; hard negatives and PHI cases are "none". The blind sets
-(BLIND_FILES) are never read here: `benchmarks/safety.py` only scores them.
+Training data:
+- the labelled safety files in TRAIN_FILES, every case (the README's own policy examples are
+  one of them, `safety_policy`). Crisis positives are labelled with their category; hard
+  negatives and PHI cases are "none". The blind sets (BLIND_FILES) are never read here:
+  `benchmarks/safety.py` only scores them.
+- everyday questions (`everyday_cases`): the questions of the matching triples in
+  MATCHING_FILES and the sample FAQ's phrasings, learned as a class of their own,
+  "everyday", which is never a crisis. Left out: FAQ entries about emergencies and first aid,
+  the questions the old hand-written rules call a crisis and EVERYDAY_EMERGENCIES (questions
+  that describe an emergency now). Together they weigh a share of what the safety files'
+  "none" cases weigh (the setting's `everyday`), so they cannot swamp the crises.
 
 The model: TF-IDF of character 2-5-grams inside word boundaries and of word 1-2-grams (each
-sublinear, each block of unit length), a multinomial logistic regression over the eight
-categories and "none" with balanced class weights. A message is a crisis when
-1 - P(none) >= threshold; its category is the most probable of the eight.
+sublinear, each block of unit length; vocabulary and idf from the safety files), a
+multinomial logistic regression over the eight categories, "none" and "everyday" with
+balanced class weights. A message is a crisis when 1 - P(none) - P(everyday) >= threshold;
+its category is the most probable of the eight.
 
 Chosen by leave-one-file-out cross-validation (each file is scored by a model trained on the
-other files, the way a new writer's messages meet the shipped model):
-- the regularisation C and the minimum document frequencies of the n-grams (which also set
-  the model's size), from GRID: the setting with the best pooled out-of-fold recall (right
-  category) at a false-alarm rate on the hard negatives of at most MAX_FALSE_ALARMS;
+other files, the way a new writer's messages meet the shipped model; each matching-pairs
+file is held out with one safety file, each FAQ entry with the file its id hashes to):
+- the setting, from GRID: the best pooled out-of-fold recall (right category) among those
+  whose out-of-fold rate of everyday questions flagged is at most MAX_EVERYDAY, at a
+  false-alarm rate on the hard negatives of at most MAX_FALSE_ALARMS;
 - the threshold: the lowest one that keeps the pooled out-of-fold false alarms on the hard
   negatives at or under MAX_FALSE_ALARMS (2%, so held-out sets stay under the 3% target).
+
+Tried out of fold and not adopted (README, "Retraining it"): word 1-3-grams, a separate
+crisis-or-not regression before the category, everyday questions as plain "none", a larger C.
 
 Deterministic: fixed file order, lbfgs from zero, no randomness; the same data gives the same
 file.
@@ -33,6 +46,7 @@ file.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import math
@@ -67,34 +81,60 @@ TRAIN_FILES = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcef"),
+    *(f"safety_train_{x}" for x in "abcefp"),
+    "safety_policy",
 )
 BLIND_FILES = ("safety_holdout10", "safety_blind_d", "safety_blind_g")  # never read here
 MAX_FALSE_ALARMS = 0.02
+# Everyday questions flagged out of fold, at most. Set so that real patient questions (MQP, never
+# trained on) stay near 1%: the written questions are flagged about five times less often than
+# real ones at every setting tried (README, "Measuring it").
+MAX_EVERYDAY = 0.002
+MAX_BYTES = 1_000_000  # the shipped file stays under 1 MB
+ONE_LETTER_WORDS = r"(?u)\b\w+\b"
 CHAR_RANGE = (2, 5)
 WORD_RANGE = (1, 2)
 
 
 @dataclass(frozen=True, slots=True)
 class Setting:
-    """One point of the grid: regularisation and the n-grams' minimum document frequencies."""
+    """One point of the grid: regularisation, the n-grams' minimum document frequencies and
+    the weight of the everyday questions."""
 
     c: float
     char_min_df: int
     word_min_df: int
+    # Everyday questions' total weight, as a share of the weight of the safety files' "none"
+    # cases (0: not used). Each class of the safety files weighs the same ("balanced").
+    everyday: float = 0.0
+    every_nth: int = 1  # use every n-th everyday question (a subsample), 1: all
+    word_high: int = 2  # word n-grams of 1 to word_high words
+    everyday_class: bool = False  # everyday questions are a class of their own (not a crisis)
+    one_letter_words: bool = False  # word n-grams keep one-letter words ("i wish i was dead")
 
     def __str__(self) -> str:
-        return f"C={self.c:g}, char min_df={self.char_min_df}, word min_df={self.word_min_df}"
+        text = f"C={self.c:g}, char min_df={self.char_min_df}, word min_df={self.word_min_df}"
+        if self.everyday:
+            text += f", everyday x{self.everyday:g}"
+            text += f" (1/{self.every_nth})" if self.every_nth > 1 else ""
+        if self.word_high != WORD_RANGE[1]:
+            text += f", word 1-{self.word_high}-grams"
+        if self.everyday_class:
+            text += ", everyday class"
+        if self.one_letter_words:
+            text += ", one-letter words"
+        return text
 
 
 # Every setting keeps the model well under 1 MB (word n-grams seen once are dropped).
 GRID = (
-    Setting(10, 2, 2),
-    Setting(30, 2, 2),
-    Setting(30, 3, 2),
-    Setting(100, 2, 2),
+    Setting(100, 2, 2),  # the safety files alone, as before
+    Setting(100, 2, 2, everyday=1.0, everyday_class=True, one_letter_words=True),
+    Setting(100, 2, 2, everyday=2.0, everyday_class=True, one_letter_words=True),
+    Setting(100, 2, 2, everyday=4.0, everyday_class=True, one_letter_words=True),
 )
-CHOSEN = Setting(100, 2, 2)  # what the grid chose for the shipped model (--no-grid, benchmark)
+# What the grid chose for the shipped model (--no-grid and the benchmark use it).
+CHOSEN = Setting(100, 2, 2, everyday=2.0, everyday_class=True, one_letter_words=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +144,17 @@ class Case:
     file: str
     text: str
     label: str  # a CrisisCategory value or "none"
-    kind: str  # positive | hard (crisis_negative) | plain (PHI cases)
+    kind: str  # positive | hard (crisis_negative) | plain (PHI cases) | everyday
     style: str
+    fold: str = ""  # the training file it is held out with (its own file by default)
+
+    @property
+    def held_with(self) -> str:
+        return self.fold or self.file
 
 
-def load_cases() -> list[Case]:
-    """Every case of the training files, in file order."""
+def load_cases(everyday: bool = True) -> list[Case]:
+    """Every case of the training files, in file order, then the everyday questions."""
     assert not set(TRAIN_FILES) & set(BLIND_FILES)  # noqa: S101 - a blind set must stay blind
     cases = []
     for name in TRAIN_FILES:
@@ -120,7 +165,86 @@ def load_cases() -> list[Case]:
                     row["group"], "plain"
                 )
                 cases.append(Case(name, row["text"], row["crisis"] or NONE, kind, row["style"]))
-    return cases
+    return cases + everyday_cases() if everyday else cases
+
+
+# --- everyday questions -----------------------------------------------------------------------
+
+# Ordinary health questions, all "none": the matching triples written for the project (their
+# original, paraphrase and different question) and the sample FAQ's phrasings. Each matching
+# file is held out with one safety file (matching_pairs_a with TRAIN_FILES[0], ...); an FAQ
+# entry's phrasings are held out together, with the file its id hashes to.
+MATCHING_FILES = tuple(f"matching_pairs_{x}" for x in "abcdefghijklmnopqrs")
+FAQ = ROOT / "knowledge"
+# FAQ entries about emergencies or first aid: their phrasings are crisis wording ("worst
+# headache of my life", "stop breathing at night"), never "none".
+EMERGENCY_TAGS = frozenset({"emergency", "first-aid", "urgent-care", "injuries"})
+EMERGENCY_ENTRIES = frozenset({"croup", "headaches", "snoring-and-sleep-apnea", "anxiety-help"})
+# Everyday questions that describe an emergency now, by the README's policy, and that the old
+# rules do not flag (those the rules flag are left out too, see `everyday_cases`): read by
+# hand among the ones the first model flagged. Not "none", so left out.
+EVERYDAY_EMERGENCIES = frozenset(
+    {
+        "my son swallowed one of my blood pressure pills what do i do",
+        "Some bleach splashed into my eye. What do I do right now?",
+        "I accidentally took two doses of Eliquis this morning. What should I do?",
+        "My 2 year old swallowed a coin, what do I do?",
+        "my toddler swallowed a penny",
+        "took xanax and had 3 drinks, will i be ok",
+        "Took ambien and drank 2 glasses of wine, is that dangerous?",
+        "I vomited something that looked like coffee grounds. Is that blood and what should I do?",
+        "Got poison ivy hiking 4 days ago and now my face is swollen shut. Do I need prednisone?",
+        "hair dye gave me a burning itchy scalp and my face swelled. what do i do",
+        "bleeding at 6 weeks pregnant with cramping.",
+        "I'm 5 weeks pregnant and have cramping along with bright red bleeding and clots. "
+        "Am I having a miscarriage?",
+        "my 2 year old fell off the bed and hit his head and vomited 3 times.",
+        "dizzy and sweaty and shaky, diabetic on insulin",
+        "I'm on insulin and I'm suddenly lightheaded, clammy and trembling. Is my sugar low?",
+        "My baby got hives after eating peanut butter. What should I do?",
+        "ate bad chicken last night and now have bloody diarrhea and fever, should I go to er?",
+        "After heavy drinking and lots of retching there were streaks of blood in my vomit. "
+        "Should I go to the emergency room?",
+    }
+)
+
+
+def _hashed_fold(key: str) -> str:
+    digest = hashlib.blake2b(key.encode(), digest_size=4).digest()
+    return TRAIN_FILES[int.from_bytes(digest, "big") % len(TRAIN_FILES)]
+
+
+def everyday_cases() -> list[Case]:
+    """The everyday questions as "none" cases, each once, without the emergencies among them.
+
+    Left out: the ones the old hand-written rules call a crisis (they include real emergencies
+    written as questions: "my grandma is confused and has slurred speech all of a sudden, what
+    should we do?") and EVERYDAY_EMERGENCIES.
+    """
+    from bot.knowledge.loader import load_knowledge
+    from bot.safety.crisis import rules_crisis
+
+    found: dict[str, Case] = {}
+    for index, name in enumerate(MATCHING_FILES):
+        fold = TRAIN_FILES[index % len(TRAIN_FILES)]
+        for line in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                for field in ("original", "paraphrase", "different"):
+                    text = row[field]
+                    found.setdefault(text, Case(name, text, NONE, "everyday", field, fold))
+    for entry in load_knowledge(FAQ).approved:
+        if entry.id in EMERGENCY_ENTRIES or EMERGENCY_TAGS & set(entry.tags):
+            continue
+        for text in entry.phrasings:
+            found.setdefault(
+                text, Case("faq", text, NONE, "everyday", "faq", _hashed_fold(entry.id))
+            )
+    return [
+        case
+        for text, case in found.items()
+        if text not in EVERYDAY_EMERGENCIES and rules_crisis(text) is None
+    ]
 
 
 # --- fitting ---------------------------------------------------------------------------------
@@ -137,7 +261,8 @@ def vectorizers(setting: Setting) -> tuple[TfidfVectorizer, TfidfVectorizer]:
     )
     words = TfidfVectorizer(
         analyzer="word",
-        ngram_range=WORD_RANGE,
+        ngram_range=(WORD_RANGE[0], setting.word_high),
+        token_pattern=ONE_LETTER_WORDS if setting.one_letter_words else r"(?u)\b\w\w+\b",
         min_df=setting.word_min_df,
         sublinear_tf=True,
         dtype=np.float64,
@@ -157,38 +282,67 @@ class Fitted:
         return hstack([self.chars.transform(texts), self.words.transform(texts)]).tocsr()
 
     def probabilities(self, texts: Sequence[str]) -> F64:
-        p = np.zeros((len(texts), len(CLASSES)))
-        p[:, self.regression.classes_] = self.regression.predict_proba(self.matrix(texts))
-        return p
+        x = self.matrix(texts)
+        p = np.zeros((len(texts), len(CLASSES) + 1))
+        p[:, self.regression.classes_] = self.regression.predict_proba(x)
+        p[:, -2] += p[:, -1]  # "everyday" is not a crisis either
+        return p[:, :-1]
 
 
-def fit(texts: Sequence[str], labels: Sequence[int], setting: Setting) -> Fitted:
-    """Fit features and regression on `texts`."""
+def used(cases: Sequence[Case], setting: Setting) -> list[Case]:
+    """The cases a model with `setting` trains on: the safety files' cases, and the everyday
+    questions when the setting weighs them (every n-th of them)."""
+    if not setting.everyday:
+        return [c for c in cases if c.kind != "everyday"]
+    everyday = [c for c in cases if c.kind == "everyday"][:: setting.every_nth]
+    return [c for c in cases if c.kind != "everyday"] + everyday
+
+
+def sample_weights(cases: Sequence[Case], setting: Setting) -> F64:
+    """Balanced class weights over the safety files' cases; the everyday questions together
+    weigh `setting.everyday` times the safety files' "none" cases."""
+    safety = [c.label for c in cases if c.kind != "everyday"]
+    counts = Counter(safety)
+    per_class = len(safety) / (len(counts) * np.array([counts[c.label] for c in cases], float))
+    everyday = np.array([c.kind == "everyday" for c in cases])
+    if everyday.any():
+        per_class[everyday] = setting.everyday * (len(safety) / len(counts)) / everyday.sum()
+    return per_class
+
+
+def fit(cases: Sequence[Case], setting: Setting) -> Fitted:
+    """Fit features and regression on `cases` (those `used` by the setting).
+
+    The n-gram vocabulary and its idf come from the safety files' cases only: the everyday
+    questions teach what those n-grams mean in an ordinary question, and the model keeps its
+    size (tens of thousands of n-grams that only everyday questions use would double it).
+    """
+    texts = [c.text for c in cases]
+    safety = [c.text for c in cases if c.kind != "everyday"]
     chars, words = vectorizers(setting)
-    x = hstack([chars.fit_transform(texts), words.fit_transform(texts)]).tocsr()
-    regression = LogisticRegression(C=setting.c, class_weight="balanced", max_iter=5000)
-    regression.fit(x, np.asarray(labels))
+    chars.fit(safety)
+    words.fit(safety)
+    x = hstack([chars.transform(texts), words.transform(texts)]).tocsr()
+    regression = LogisticRegression(C=setting.c, max_iter=5000)
+    labels = np.asarray([CLASSES.index(c.label) for c in cases])
+    if setting.everyday_class:
+        labels[[c.kind == "everyday" for c in cases]] = len(CLASSES)
+    regression.fit(x, labels, sample_weight=sample_weights(cases, setting))
     return Fitted(chars, words, regression)
 
 
-def _fold(
-    texts: list[str], labels: list[int], files: list[str], held: str, setting: Setting
-) -> tuple[list[int], F64]:
-    train = [i for i, f in enumerate(files) if f != held]
-    test = [i for i, f in enumerate(files) if f == held]
-    fitted = fit([texts[i] for i in train], [labels[i] for i in train], setting)
-    return test, fitted.probabilities([texts[i] for i in test])
+def _fold(cases: list[Case], held: str, setting: Setting) -> tuple[list[int], F64]:
+    train = used([c for c in cases if c.held_with != held], setting)
+    test = [i for i, c in enumerate(cases) if c.held_with == held]
+    fitted = fit(train, setting)
+    return test, fitted.probabilities([cases[i].text for i in test])
 
 
 def out_of_fold(cases: list[Case], setting: Setting, jobs: int) -> F64:
-    """Each file's class probabilities from a model trained on the other files."""
-    texts = [c.text for c in cases]
-    labels = [CLASSES.index(c.label) for c in cases]
-    files = [c.file for c in cases]
+    """Each file's class probabilities from a model trained on the other files (an everyday
+    question's from the model that held out the safety file it goes with)."""
     p = np.zeros((len(cases), len(CLASSES)))
-    results = Parallel(n_jobs=jobs)(
-        delayed(_fold)(texts, labels, files, held, setting) for held in TRAIN_FILES
-    )
+    results = Parallel(n_jobs=jobs)(delayed(_fold)(cases, held, setting) for held in TRAIN_FILES)
     for test, probabilities in results:
         p[test] = probabilities
     return p
@@ -224,6 +378,8 @@ class Score:
     alarms: int = 0
     plain: int = 0
     plain_alarms: int = 0
+    everyday: int = 0
+    everyday_alarms: int = 0
 
     def add(self, case: Case, got: str | None) -> None:
         if case.kind == "positive":
@@ -233,6 +389,9 @@ class Score:
         elif case.kind == "hard":
             self.hard += 1
             self.alarms += got is not None
+        elif case.kind == "everyday":
+            self.everyday += 1
+            self.everyday_alarms += got is not None
         else:
             self.plain += 1
             self.plain_alarms += got is not None
@@ -249,11 +408,16 @@ class Score:
     def alarm_rate(self) -> float:
         return self.alarms / max(1, self.hard)
 
+    @property
+    def everyday_rate(self) -> float:
+        return self.everyday_alarms / max(1, self.everyday)
+
     def row(self, name: str) -> str:
         return (
             f"| {name} | {self.positives} | {self.recall:.3f} | {self.any_recall:.3f} "
             f"| {self.alarms}/{self.hard} ({self.alarm_rate:.1%}) "
-            f"| {self.plain_alarms}/{self.plain} |"
+            f"| {self.plain_alarms}/{self.plain} "
+            f"| {self.everyday_alarms}/{self.everyday} ({self.everyday_rate:.1%}) |"
         )
 
 
@@ -270,11 +434,16 @@ def report(cases: list[Case], p: F64, threshold: float) -> None:
     print(
         f"\nOut of fold (each file scored by a model that never saw it), threshold {threshold:.3f}"
     )
-    print("\n| file | positives | recall | any category | false alarms (hard) | plain flagged |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "\n| file | positives | recall | any category | false alarms (hard) | plain flagged "
+        "| everyday flagged |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for name in TRAIN_FILES:
         rows = [i for i, c in enumerate(cases) if c.file == name]
         print(score([cases[i] for i in rows], [got[i] for i in rows]).row(name))
+    rows = [i for i, c in enumerate(cases) if c.kind == "everyday"]
+    print(score([cases[i] for i in rows], [got[i] for i in rows]).row("everyday questions"))
     print(score(cases, got).row("**all**"))
     print("\n| category | positives | recall | any category |")
     print("| --- | --- | --- | --- |")
@@ -302,14 +471,17 @@ def report(cases: list[Case], p: F64, threshold: float) -> None:
 # --- the shipped artefact --------------------------------------------------------------------
 
 
-def to_model(fitted: Fitted, threshold: float) -> CrisisModel:
+def to_model(fitted: Fitted, threshold: float, setting: Setting) -> CrisisModel:
     """The fitted scikit-learn pipeline as numpy arrays for `bot.safety.model`."""
     char_vocab = {g: int(i) for g, i in fitted.chars.vocabulary_.items()}
     offset = len(char_vocab)
     word_vocab = {g: offset + int(i) for g, i in fitted.words.vocabulary_.items()}
-    if list(fitted.regression.classes_) != list(range(len(CLASSES))):
+    if list(fitted.regression.classes_) not in (
+        list(range(len(CLASSES))),
+        list(range(len(CLASSES) + 1)),  # and the everyday class
+    ):
         raise ValueError("every class needs training cases")
-    weights = np.asarray(fitted.regression.coef_.T, dtype=np.float64)
+    weights = np.asarray(fitted.regression.coef_.T, dtype=np.float32)
     bias = np.asarray(fitted.regression.intercept_, dtype=np.float64)
     return CrisisModel(
         char_vocab=char_vocab,
@@ -319,7 +491,8 @@ def to_model(fitted: Fitted, threshold: float) -> CrisisModel:
         bias=bias,
         threshold=threshold,
         char_range=CHAR_RANGE,
-        word_range=WORD_RANGE,
+        word_range=(WORD_RANGE[0], setting.word_high),
+        one_letter_words=setting.one_letter_words,
     )
 
 
@@ -348,14 +521,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = load_cases()
     kinds = Counter(c.kind for c in cases)
     print(
-        f"{len(cases)} training cases from {len(TRAIN_FILES)} files: {kinds['positive']} crisis "
-        f"positives, {kinds['hard']} hard negatives, {kinds['plain']} PHI cases (none)"
+        f"{len(cases)} training cases: from {len(TRAIN_FILES)} safety files {kinds['positive']} "
+        f"crisis positives, {kinds['hard']} hard negatives, {kinds['plain']} PHI cases (none); "
+        f"{kinds['everyday']} everyday questions (matching pairs and FAQ, none)"
     )
     print(f"never read: {', '.join(BLIND_FILES)} (blind sets)")
     settings = (CHOSEN,) if args.no_grid else GRID
     results: dict[Setting, tuple[F64, float, Score]] = {}
-    print("\n| setting | positives | recall | any category | false alarms (hard) | plain flagged |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print(
+        "\n| setting | positives | recall | any category | false alarms (hard) | plain flagged "
+        "| everyday flagged |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for setting in settings:
         started = time.perf_counter()
         p = out_of_fold(cases, setting, args.jobs)
@@ -364,16 +541,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[setting] = (p, threshold, s)
         took = time.perf_counter() - started
         print(s.row(f"{setting}; threshold {threshold:.3f} ({took:.0f} s)"))
-    best = max(settings, key=lambda s: (results[s][2].recall, -s.char_min_df - s.word_min_df))
+    eligible = [s for s in settings if results[s][2].everyday_rate <= MAX_EVERYDAY] or settings
+    best = max(eligible, key=lambda s: (results[s][2].recall, -s.char_min_df - s.word_min_df))
     p, threshold, _ = results[best]
     print(f"\nchosen: {best}")
     if best != CHOSEN:
         print(f"careline: update CHOSEN to {best!r} (the benchmark and --no-grid use it)")
     report(cases, p, threshold)
 
-    fitted = fit([c.text for c in cases], [CLASSES.index(c.label) for c in cases], best)
-    model, data = roundtrip(to_model(fitted, threshold))
-    texts = [c.text for c in cases]
+    trained = used(cases, best)
+    fitted = fit(trained, best)
+    model, data = roundtrip(to_model(fitted, threshold, best))
+    texts = [c.text for c in trained]
     ours = np.array([model.probabilities(t) for t in texts])
     theirs = fitted.probabilities(texts)
     gap = float(np.abs(ours - theirs).max())
@@ -384,7 +563,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if gap > 1e-2:  # float16 weights move probabilities by ~1e-3; more means a wrong feature
         print("careline: the numpy features do not reproduce scikit-learn's", file=sys.stderr)
         return 1
-    s = score(cases, [model.classify(t) for t in texts])
+    if len(data) >= MAX_BYTES:
+        print(f"careline: the model is {len(data):,} bytes, over {MAX_BYTES:,}", file=sys.stderr)
+        return 1
+    s = score(trained, [model.classify(t) for t in texts])
     print(
         f"in sample (trained on these): recall {s.recall:.3f}, any {s.any_recall:.3f}, "
         f"false alarms {s.alarms}/{s.hard}"

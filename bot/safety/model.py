@@ -9,7 +9,8 @@ scikit-learn, so the running bot needs only numpy:
   of two or more letters or digits), both on the lower-cased text;
 - per block: term counts, sublinear (``1 + log(count)``), times the idf learned in training,
   scaled to unit length; n-grams outside the (pruned) vocabulary are ignored;
-- class scores ``x @ W + b`` over the eight crisis categories and "none", then softmax.
+- class scores ``x @ W + b`` over the eight crisis categories, "none" and "everyday" (ordinary
+  health questions, learned as a class of their own), then softmax; "everyday" counts as none.
 
 A message is a crisis when ``1 - P(none)`` reaches the threshold chosen by leave-one-file-out
 cross-validation; its category is the most probable of the eight.
@@ -33,12 +34,14 @@ from bot.safety.types import CrisisCategory
 MODEL_FILE = "crisis_model.npz"
 NONE = "none"
 CLASSES = (*(category.value for category in CrisisCategory), NONE)
+EVERYDAY = "everyday"  # a second "not a crisis" class a model file may have after "none"
 F32 = npt.NDArray[np.float32]
 F64 = npt.NDArray[np.float64]
 I64 = npt.NDArray[np.int64]
 
 _SPACES = re.compile(r"\s\s+")  # scikit-learn's white-space squeeze before char_wb n-grams
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+_TOKEN_ONE_LETTER = re.compile(r"(?u)\b\w+\b")  # the same, keeping one-letter words ("i")
 _WORD_CACHE = 1 << 16  # distinct words whose character n-grams are remembered
 
 
@@ -62,9 +65,11 @@ def _word_ngrams(word: str, low: int, high: int) -> list[str]:
     return grams
 
 
-def word_ngrams(text: str, low: int = 1, high: int = 2) -> list[str]:
+def word_ngrams(
+    text: str, low: int = 1, high: int = 2, *, one_letter_words: bool = False
+) -> list[str]:
     """scikit-learn's word n-grams of an already lower-cased text, in its order."""
-    tokens = _TOKEN.findall(text)
+    tokens = (_TOKEN_ONE_LETTER if one_letter_words else _TOKEN).findall(text)
     grams: list[str] = list(tokens) if low == 1 else []
     for n in range(max(low, 2), high + 1):
         grams += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
@@ -78,11 +83,12 @@ class CrisisModel:
     char_vocab: dict[str, int]  # char_wb n-gram -> row of `weights` (rows 0 .. n_char - 1)
     word_vocab: dict[str, int]  # word n-gram -> row of `weights` (rows n_char ..)
     idf: F64  # per row
-    weights: F64  # (rows, classes)
+    weights: F32  # (rows, classes): CLASSES, then EVERYDAY when the model has it
     bias: F64  # (classes,)
     threshold: float  # a crisis when 1 - P(none) >= threshold
     char_range: tuple[int, int] = (2, 5)
     word_range: tuple[int, int] = (1, 2)
+    one_letter_words: bool = False  # word n-grams keep one-letter words ("i wish i was dead")
     # Character n-grams never cross a word: each word's feature rows, remembered.
     _word_rows: dict[str, tuple[int, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -105,7 +111,8 @@ class CrisisModel:
         for word in _SPACES.sub(" ", low).split():
             chars += self._rows_of_word(word)
         vocab = self.word_vocab
-        words = [vocab[g] for g in word_ngrams(low, *self.word_range) if g in vocab]
+        grams = word_ngrams(low, *self.word_range, one_letter_words=self.one_letter_words)
+        words = [vocab[g] for g in grams if g in vocab]
         rows: list[I64] = []
         values: list[F64] = []
         for block in (chars, words):
@@ -120,11 +127,15 @@ class CrisisModel:
         return np.concatenate(rows), np.concatenate(values)
 
     def probabilities(self, text: str) -> F64:
-        """Class probabilities of `text`, in `CLASSES` order (the eight categories, then none)."""
+        """Class probabilities of `text`, in `CLASSES` order (the eight categories, then none;
+        an everyday question counts as none)."""
         rows, values = self.features(text)
-        z = values @ self.weights[rows] + self.bias
+        # float32 rows: shipped as float16, and gathering half the bytes is most of the cost
+        z = values.astype(np.float32) @ self.weights[rows] + self.bias
         z = np.exp(z - z.max())
         p: F64 = z / z.sum()
+        if len(p) > len(CLASSES):
+            p = np.concatenate([p[: len(CLASSES) - 1], [p[len(CLASSES) - 1 :].sum()]])
         return p
 
     def crisis_score(self, text: str) -> float:
@@ -140,9 +151,10 @@ class CrisisModel:
 
     def save(self, path: Path | BinaryIO) -> None:
         """Write the model as a compressed .npz: float16 weights, no pickled objects."""
+        extra = (EVERYDAY,) if self.weights.shape[1] > len(CLASSES) else ()
         np.savez_compressed(
             path,
-            classes=np.array(CLASSES),
+            classes=np.array((*CLASSES, *extra)),
             char_vocab=_join(self.char_vocab),
             word_vocab=_join(self.word_vocab),
             idf=self.idf.astype(np.float32),
@@ -150,6 +162,7 @@ class CrisisModel:
             bias=self.bias.astype(np.float32),
             threshold=np.array(self.threshold, dtype=np.float64),
             ranges=np.array([*self.char_range, *self.word_range], dtype=np.int64),
+            one_letter_words=np.array(self.one_letter_words),
         )
 
     @classmethod
@@ -158,14 +171,15 @@ class CrisisModel:
         source = path if path is not None else resources.files("bot.safety") / MODEL_FILE
         with source.open("rb") as handle, np.load(handle, allow_pickle=False) as data:
             classes = tuple(str(name) for name in data["classes"])
-            if classes != CLASSES:
+            if classes not in (CLASSES, (*CLASSES, EVERYDAY)):
                 raise ValueError(f"{source}: unexpected classes {classes}")
             char_vocab = _split(data["char_vocab"])
             word_vocab = _split(data["word_vocab"], offset=len(char_vocab))
-            weights = data["weights"].astype(np.float64)
-            if weights.shape != (len(char_vocab) + len(word_vocab), len(CLASSES)):
+            weights = data["weights"].astype(np.float32)
+            if weights.shape != (len(char_vocab) + len(word_vocab), len(classes)):
                 raise ValueError(f"{source}: weights of shape {weights.shape} do not fit")
             c_low, c_high, w_low, w_high = (int(v) for v in data["ranges"])
+            one_letter = bool(data["one_letter_words"]) if "one_letter_words" in data else False
             return cls(
                 char_vocab=char_vocab,
                 word_vocab=word_vocab,
@@ -175,6 +189,7 @@ class CrisisModel:
                 threshold=float(data["threshold"]),
                 char_range=(c_low, c_high),
                 word_range=(w_low, w_high),
+                one_letter_words=one_letter,
             )
 
 

@@ -27,7 +27,8 @@ TRAINING = [
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcef"),
+    *(f"safety_train_{x}" for x in "abcefp"),
+    "safety_policy",
 ]
 BLIND = ["safety_holdout10", "safety_blind_d", "safety_blind_g"]
 MIN_PER_CATEGORY = 25
@@ -66,11 +67,13 @@ Cases = list[dict[str, object]]
 
 def crisis_numbers(cases: Cases) -> tuple[float, float, list[object], list[object]]:
     """Recall (right category), false-alarm rate, the misses and the false alarms."""
-    positives = [c for c in cases if c["group"] == "crisis_positive"]
+    positives = [c for c in cases if c["crisis"]]  # a PHI case may be a crisis too
     negatives = [c for c in cases if c["group"] == "crisis_negative"]
     misses = [c["text"] for c in positives if detect_crisis(str(c["text"])) != c["crisis"]]
     alarms = [c["text"] for c in negatives if detect_crisis(str(c["text"])) is not None]
-    return 1 - len(misses) / len(positives), len(alarms) / len(negatives), misses, alarms
+    assert positives, "a set scored for crises needs crisis cases"
+    alarm_rate = len(alarms) / len(negatives) if negatives else 0.0  # set p: PHI cases only
+    return 1 - len(misses) / len(positives), alarm_rate, misses, alarms
 
 
 def phi_numbers(cases: list[dict[str, object]]) -> tuple[int, int, int, int, list[object]]:
