@@ -235,7 +235,6 @@ def _phones(text: str) -> Iterator[Span]:
         digits = re.sub(r"\D", "", m.group(1))
         if 9 <= len(digits) <= 15:  # noqa: PLR2004
             yield _span(K.PHONE, m, 1)
-    yield from _spelled_phones(text)
 
 
 # --- medical record and insurance numbers -------------------------------------------------------
@@ -499,8 +498,6 @@ def _address_end(text: str, end: int) -> int:
 
 
 def _addresses(text: str) -> Iterator[Span]:
-    if not _DIGIT.search(text):
-        return  # every address form has a number: a house, a block, a postcode or a box
     for m in _ADDRESS.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for pattern in (_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _JAPANESE_BLOCK, _BUILDING):
@@ -989,11 +986,15 @@ FINDERS: tuple[Finder, ...] = (
     _insurance,
     _dobs,
     _phones,
+    _spelled_phones,
     _addresses,
     _persons,
     _persons_by_what_follows,
     _persons_elsewhere,
 )
+# Finders whose every form holds a digit (an address has a house, block, postcode or box
+# number), skipped on a message without one: most messages, and a third of the scan time.
+NEED_A_DIGIT = frozenset({_mrns, _ssns, _nhs_numbers, _insurance, _dobs, _phones, _addresses})
 
 
 @cache
@@ -1016,7 +1017,10 @@ def _cut_address(text: str, span: Span, taken: list[Span]) -> Span | None:
 def find_spans(text: str) -> tuple[Span, ...]:
     """Every PHI span in `text`, without overlaps, in order."""
     taken: list[Span] = []
+    digits = _DIGIT.search(text) is not None
     for finder in _finders():
+        if not digits and finder in NEED_A_DIGIT:
+            continue
         for found in finder(text):
             span: Span | None = found
             if found.end <= found.start:
