@@ -1,8 +1,9 @@
 """The matcher: knowledge-base entries in, a decision and ranked candidates out.
 
 Pipeline per question: normalise -> encode with MiniLM twice (the base model's ranking vector and
-the adapted model's decision vector, `dual.py`) -> exact dense search over every phrasing
-(question and alternates) by the ranking vector -> the best phrasing per entry -> the decision
+the adapted model's decision vector, `dual.py`) -> dense search over every phrasing (question
+and alternates) by the ranking vector, exact, or on a large knowledge base exact over a shortlist
+(`shortlist.py`) -> the best phrasing per entry -> the decision
 cosine of that phrasing, calibrated (`head.py`) into the chance that answering with it is right
 -> answer / suggest / escalate by the configured thresholds.
 """
@@ -24,6 +25,7 @@ from bot.matching.embedder import Embedder
 from bot.matching.head import DecisionHead
 from bot.matching.nearmiss import Mentions, conflicts, mentions
 from bot.matching.normalize import SynonymMap, clean, normalize
+from bot.matching.shortlist import Shortlist
 from bot.matching.types import Candidate, Decision, MatchResult
 from bot.settings import MatchingSettings
 
@@ -32,6 +34,10 @@ log = logging.getLogger(__name__)
 ENCODE_CHUNK = 1024
 SEARCH_DEPTH = 8  # phrasings fetched per requested candidate (alternates share an entry)
 RECENT_QUERIES = 256  # query vectors kept so a second look at the same text costs nothing
+# From this many phrasings on, exact scoring runs over a shortlist (`shortlist.py`): below it
+# reading every vector takes about a millisecond anyway.
+SHORTLIST_FROM = 8192
+SHORTLIST_DEPTH = 512  # rows scored exactly per question
 Progress = Callable[[int, int], None]
 
 
@@ -74,6 +80,7 @@ class Matcher:
         self._split: int = getattr(embedder, "ranking_dim", dim)
         self._matrix: npt.NDArray[np.float32] = np.zeros((0, dim), dtype=np.float32)
         self._alive: npt.NDArray[np.bool_] = np.zeros(0, dtype=bool)
+        self._shortlist: Shortlist | None = None
         self._recent: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._bulk_load(list(entries), progress)
 
@@ -95,6 +102,7 @@ class Matcher:
         with self._lock:
             self._remove_locked(entry.id)
             self._add_locked(entry, vectors)
+            self._start_shortlist()
         self._flush_cache()
 
     def remove(self, entry_id: str) -> None:
@@ -140,22 +148,23 @@ class Matcher:
         self, query: npt.NDArray[np.float32], lexical: str, limit: int
     ) -> list[Candidate]:
         assert self._head is not None  # noqa: S101 - guarded by the caller
-        count, split = len(self._rows), self._split
-        scores = self._matrix[:count, :split] @ query[:split]
-        if not self._alive[:count].all():
-            scores[~self._alive[:count]] = -np.inf
-        depth = min(count, limit * SEARCH_DEPTH)
-        top = np.argpartition(-scores, depth - 1)[:depth] if depth < count else np.arange(count)
+        pool, scores = self._ranking_scores(query[: self._split])
+        depth = min(len(pool), limit * SEARCH_DEPTH)
+        top = (
+            np.argpartition(-scores, depth - 1)[:depth]
+            if depth < len(pool)
+            else np.arange(len(pool))
+        )
         best: dict[str, int] = {}
-        for row in top[np.argsort(-scores[top], kind="stable")]:
-            stored = self._rows[row]
-            if stored is not None and np.isfinite(scores[row]) and stored.entry_id not in best:
-                best[stored.entry_id] = int(row)
+        for index in top[np.argsort(-scores[top], kind="stable")]:
+            stored = self._rows[pool[index]]
+            if stored is not None and np.isfinite(scores[index]) and stored.entry_id not in best:
+                best[stored.entry_id] = int(index)
             if len(best) == limit:
                 break
-        rows = list(best.values())
+        rows = [int(pool[index]) for index in best.values()]
         split = self._split
-        ranking = scores[rows]
+        ranking = scores[list(best.values())]
         decision = self._matrix[rows, split:] @ query[split:] if split < len(query) else ranking
         confidence = self._head.confidence(decision)
         query_mentions = mentions(lexical)
@@ -189,6 +198,20 @@ class Matcher:
             ceiling = min(ceiling, candidate.score)
             ranked.append(replace(candidate, score=ceiling))
         return ranked
+
+    def _ranking_scores(
+        self, query: npt.NDArray[np.float32]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """The rows worth scoring and their exact ranking cosines (-inf for a freed row)."""
+        count = len(self._rows)
+        if self._shortlist is None:
+            pool = np.arange(count)
+            scores = self._matrix[:count, : self._split] @ query
+        else:
+            pool = self._shortlist.candidates(query, count, SHORTLIST_DEPTH)
+            scores = self._matrix[pool, : self._split] @ query
+        scores[~self._alive[pool]] = -np.inf
+        return pool, scores
 
     def _lexical_candidates(self, lexical: str, limit: int) -> list[Candidate]:
         # Without a sentence model only fuzzy overlap is available: good for ranking, not for
@@ -236,6 +259,7 @@ class Matcher:
                 size = len(entry.phrasings)
                 self._add_locked(entry, vectors[offset : offset + size])
                 offset += size
+            self._start_shortlist()
         log.info("matcher ready: %s entries, %s phrasings", len(self._entries), len(texts))
 
     def _encode(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
@@ -284,6 +308,17 @@ class Matcher:
         alive = np.zeros(capacity, dtype=bool)
         alive[: len(self._alive)] = self._alive
         self._matrix, self._alive = grown, alive
+        if self._shortlist is not None:
+            self._shortlist.grow(capacity)
+
+    def _start_shortlist(self) -> None:
+        """Shortlist once the knowledge base is large (its directions come from its vectors)."""
+        count = len(self._rows)
+        alive = self._alive[:count]
+        if self._shortlist is None and self._embedder is not None and alive.sum() >= SHORTLIST_FROM:
+            ranking = self._matrix[:count, : self._split]
+            self._shortlist = Shortlist.fit(ranking[alive], len(self._matrix))
+            self._shortlist.fill(ranking)  # row for row; freed rows are zeros
 
     def _add_locked(self, entry: Entry, vectors: npt.NDArray[np.float32]) -> None:
         self._entries[entry.id] = entry
@@ -300,6 +335,8 @@ class Matcher:
                 self._rows.append(stored)
             self._matrix[row] = vector
             self._alive[row] = True
+            if self._shortlist is not None:
+                self._shortlist.set(row, vector[: self._split])
             rows.append(row)
         self._entry_rows[entry.id] = rows
 
@@ -309,6 +346,8 @@ class Matcher:
             self._rows[row] = None
             self._alive[row] = False
             self._matrix[row] = 0.0
+            if self._shortlist is not None:
+                self._shortlist.set(row, self._matrix[row, : self._split])
             self._free.append(row)
 
 
