@@ -67,6 +67,27 @@ def load_triples(pattern: str) -> list[tuple[str, str, str]]:
     return triples
 
 
+def mqp_half(index: int, entries: int) -> int:
+    """Which half (0 or 1) of MQP dev an original falls in: the split `benchmarks/matching.py`
+    uses for its split-halves estimate."""
+    return int(np.random.default_rng(0).permutation(entries)[index] % 2)
+
+
+def mqp_triples(which: str) -> list[tuple[str, str, str]]:
+    """(original, rewrite, near-miss) of the MQP dev originals in half `which` ("0", "1") or
+    all of them ("all"). Queries come in pairs, one pair per original, in kb.csv's order."""
+    require(MQP)
+    entries, queries = load_mqp()
+    triples = []
+    for index, entry in enumerate(entries):
+        pair = queries[2 * index : 2 * index + 2]
+        rewrite = next(q.text for q in pair if q.paraphrase)
+        near_miss = next(q.text for q in pair if not q.paraphrase)
+        if which == "all" or mqp_half(index, len(entries)) == int(which):
+            triples.append((entry.question, rewrite, near_miss))
+    return triples
+
+
 def train_adapter(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one training loop
     try:
         import torch
@@ -84,9 +105,14 @@ def train_adapter(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one train
     torch.set_num_threads(args.threads)
     order = random.Random(args.seed)
     folder = resolve_model_path(None)
-    triples = [tuple(clean(t) for t in triple) for triple in load_triples(args.pairs)]
+    written = load_triples(args.pairs)
+    if args.sample:
+        written = random.Random(args.seed).sample(written, args.sample)
+    mqp = mqp_triples(args.mqp) * args.mqp_repeat if args.mqp != "none" else []
+    triples = [tuple(clean(t) for t in triple) for triple in written + mqp]
     print(
-        f"{len(triples)} triples from {args.pairs}; {args.epochs} epochs on {args.threads} threads"
+        f"{len(written)} written triples from {args.pairs}, {len(mqp)} from MQP dev "
+        f"({args.mqp}); {args.epochs} epochs on {args.threads} threads"
     )
 
     class LoRA(nn.Module):
@@ -112,6 +138,11 @@ def train_adapter(args: argparse.Namespace) -> int:  # noqa: PLR0915 - one train
             lora = LoRA(getattr(parent, attribute))
             setattr(parent, attribute, lora)
             adapted[f"encoder.layer.{index}.{name}"] = lora
+    if args.init:  # continue from an adapter (the shipped one: a short pass on MQP dev)
+        with np.load(args.init) as start:
+            for key, lora in adapted.items():
+                lora.A.data = torch.from_numpy(start[f"{key}.A"].astype(np.float32))
+                lora.B.data = torch.from_numpy(start[f"{key}.B"].astype(np.float32))
     bias = nn.Parameter(torch.tensor(-0.8 * SCALE))
 
     def embed(texts: list[str]) -> torch.Tensor:
@@ -287,12 +318,18 @@ def main() -> int:
     sub = parser.add_subparsers(dest="step", required=True)
     adapter = sub.add_parser("adapter", help="fine-tune the decision adapter (train extra)")
     adapter.add_argument("--pairs", default=str(PAIRS / "matching_pairs_*.jsonl"))
-    adapter.add_argument("--epochs", type=int, default=2)
+    adapter.add_argument("--epochs", type=int, default=1)
     adapter.add_argument("--batch", type=int, default=32)
     adapter.add_argument("--lr", type=float, default=5e-4)
     adapter.add_argument("--threads", type=int, default=2)
     adapter.add_argument("--seed", type=int, default=0)
     adapter.add_argument("--out", default=str(ADAPTER))
+    adapter.add_argument("--init", help="start from this adapter file instead of zero")
+    adapter.add_argument("--sample", type=int, default=0, help="use N written triples (0: all)")
+    adapter.add_argument(
+        "--mqp", choices=("none", "0", "1", "all"), default="none", help="add MQP dev triples"
+    )
+    adapter.add_argument("--mqp-repeat", type=int, default=3)
     head = sub.add_parser("head", help="calibrate on MQP dev and choose thresholds")
     head.add_argument("--cache-dir", default=str(ROOT / "var" / "cache"))
     head.add_argument("--out", default=str(HEAD))
