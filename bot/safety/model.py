@@ -107,24 +107,24 @@ class CrisisModel:
     def features(self, text: str) -> tuple[I64, F64]:
         """The non-zero features of `text`: rows and values (each block of unit length)."""
         low = text.lower()
-        chars: list[int] = []
+        found: list[int] = []
         for word in _SPACES.sub(" ", low).split():
-            chars += self._rows_of_word(word)
+            found += self._rows_of_word(word)
         vocab = self.word_vocab
         grams = word_ngrams(low, *self.word_range, one_letter_words=self.one_letter_words)
-        words = [vocab[g] for g in grams if g in vocab]
-        rows: list[I64] = []
-        values: list[F64] = []
-        for block in (chars, words):
-            if not block:
-                continue
-            unique, counts = np.unique(np.asarray(block, dtype=np.int64), return_counts=True)
-            tfidf = (1.0 + np.log(counts)) * self.idf[unique]
-            rows.append(unique)
-            values.append(tfidf / math.sqrt(float(tfidf @ tfidf)))
-        if not rows:
+        found += [vocab[g] for g in grams if g in vocab]
+        if not found:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        return np.concatenate(rows), np.concatenate(values)
+        # Both blocks counted at once (word rows follow character rows), then each block is
+        # scaled to unit length on its own.
+        rows, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
+        tfidf = (1.0 + np.log(counts)) * self.idf[rows]
+        split = int(np.searchsorted(rows, len(self.char_vocab)))
+        for block in (slice(0, split), slice(split, len(rows))):
+            norm = math.sqrt(float(tfidf[block] @ tfidf[block]))
+            if norm:
+                tfidf[block] /= norm
+        return rows, tfidf
 
     def probabilities(self, text: str) -> F64:
         """Class probabilities of `text`, in `CLASSES` order (the eight categories, then none;

@@ -96,6 +96,8 @@ _URL_ID = re.compile(
 
 
 def _urls(text: str) -> Iterator[Span]:
+    if "/" not in text and "www." not in text.lower():
+        return  # every form above holds a slash or starts with "www."
     for m in _URL.finditer(text):
         url = m.group().rstrip(".,;:!?")
         path = url[url.find("/", 8) if "//" in url else url.find("/") :] or ""
@@ -623,6 +625,8 @@ _BEFORE_PAREN = re.compile(
     r"\s*[,;:]?\s*$"
 )
 # "thanks Mike", "Grazie Federica!", "Danke an Petra für die Hilfe!".
+# Each alternative below holds one of these (without s, k or i, whose case folding is wide).
+_THANKS_STEMS = ("than", "cheer", "graz", "dan", "merc", "grac", "obr", "ante")
 _THANKS_NAME = re.compile(
     r"\b(?i:thanks|thank you|cheers|grazie|danke(?: an)?|merci|gracias|obrigad[oa]|"
     rf"dank je(?:wel)?|bedankt|asante)\s*,?\s+({_FULL_NAME})"
@@ -931,7 +935,9 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
             m.group(1)
         ):
             yield _span(K.PERSON, m, 1)
-    for m in _THANKS_NAME.finditer(text):
+    low = text.lower()
+    thanked = any(stem in low for stem in _THANKS_STEMS)  # most messages thank nobody
+    for m in _THANKS_NAME.finditer(text) if thanked else ():
         name = m.group(1)
         at_end = re.match(r"\s*[.!]*\s*$", text[m.end(1) :]) is not None
         if at_end or ((_known(name) or len(name.split()) > 1) and _plain_name(name)):
@@ -941,12 +947,13 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
     for m in _END_NAME.finditer(text):
         if _known(m.group(1)) and _plain_name(m.group(1)):
             yield _span(K.PERSON, m, 1)
-    for m in _HERE_NAME.finditer(text):
+    for m in _HERE_NAME.finditer(text) if "here" in text else ():
         name = m.group(1)
         greeted = _GREETING.search(text[max(0, m.start(1) - 20) : m.start(1)]) is not None
         if _plain_name(name) and (len(name.split()) > 1 or _known(name) or greeted):
             yield _span(K.PERSON, m, 1)
-    for pattern in (_NAME_AND_I, _OWNER):
+    owner = "'s" in text or "\u2019s" in text
+    for pattern in (_NAME_AND_I, _OWNER) if owner else (_NAME_AND_I,):
         for m in pattern.finditer(text):
             name = m.group(1)
             if _known(name) and _plain_name(name) and name not in _EPONYMS:
