@@ -373,6 +373,7 @@ _WORDS = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding
 _DIGIT = re.compile(r"\d")
 # Capitalised words that follow "I'm", a title or a relation (or a street) but are not names.
 _NOT_NAMES = frozenset(_WORDS["not_names"].split())
+_STREET_SURNAMES = frozenset({"Lane", "Park", "Court", "Street"})  # street words, and surnames
 
 _SUFFIX = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
@@ -592,7 +593,8 @@ _RELATIONS = (
     r"coworker|colleague|boss|patient|client)"
 )
 _RELATION_NAME = re.compile(
-    rf"\b(?:my|our|his|her|their|My|Our|His|Her|Their)\s+(?:\w+\s+)?{_RELATIONS},?\s+"
+    rf"\b(?:my|our|his|her|their|a|an|the|My|Our|His|Her|Their|A|An|The)\s+(?:\w+\s+)?"
+    rf"{_RELATIONS},?\s+"
     rf"({_FULL_NAME})"
 )
 # "Mum is Dorothy Kelly", "my son is called Leo".
@@ -785,7 +787,12 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
             if stem not in _NOT_NAMES and stem.rstrip("s") not in _NOT_NAMES:
                 stop = start + w.start() + len(stem)
             break
-        if bare in _NOT_NAMES and not (index and bare in _EPONYMS):  # "Marcus T. Bell"
+        # "Marcus T. Bell"; "Robert Lane" after a known first name is a surname, not a street.
+        surname = index > 0 and (
+            bare in _EPONYMS
+            or (bare in _STREET_SURNAMES and words[index - 1].group().lower() in _FIRST_NAMES)
+        )
+        if bare in _NOT_NAMES and not surname:
             break
         stop = start + w.end()
     if stop == start:
