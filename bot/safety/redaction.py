@@ -635,6 +635,8 @@ _THANKS_NAME = re.compile(
 )
 # "…, Ayesha" closing a message.
 _END_NAME = re.compile(rf",\s*({_NAME})\s*[.!]?\s*$")
+# "…with people who get it. Lou x": a name signed off with kisses closes the message.
+_KISS_NAME = re.compile(rf"(?:^|[.!?]\s+|\n\s*)({_NAME})\s+x{{1,4}}\s*$")
 # "Mick here", "Wanjiru Kamau here from Nairobi" opening a message or after a greeting.
 _HERE_NAME = re.compile(rf"(?:^|[,.!?;:]\s*|\n)\s*({_FULL_NAME})\s+here\b")
 _GREETING = re.compile(
@@ -877,6 +879,9 @@ def _persons_by_what_follows(text: str) -> Iterator[Span]:
             for m in pattern.finditer(text):
                 if _plain_name(m.group(1)):
                     yield _span(K.PERSON, m, 1)
+    for m in _KISS_NAME.finditer(text):
+        if _plain_name(m.group(1)):
+            yield _span(K.PERSON, m, 1)
     for m in _FOR_NAME.finditer(text):
         name = m.group(1)
         if _plain_name(name) and (_known(name) or not _MEDICAL_TERM.search(name.split()[-1])):

@@ -89,6 +89,9 @@ def test_a_number_called_an_nhs_number_is_removed_even_with_a_typo() -> None:
     [
         # names in the contexts people write them
         ("my bro Ethan is slurring", "Ethan", K.PERSON),
+        ("Anyone know a good physio in Leeds? Kate xx", "Kate", K.PERSON),
+        ("a former colleague, Mark, keeps following me", "Mark", K.PERSON),
+        ("weakness in my husband, Robert Lane, since noon", "Robert Lane", K.PERSON),
         ("my wife Sofia Rossi's id is on the card", "Sofia Rossi", K.PERSON),
         ("text me instead, ask for Keisha", "Keisha", K.PERSON),
         ("his names George Whitaker", "George Whitaker", K.PERSON),
