@@ -614,6 +614,8 @@ _WORD_NAMES = frozenset(_WORDS["word_names"].split())
 _AND_NAME = re.compile(rf"\s+(?:and|&)\s+({_NAME})\b")
 # "Tunde and I check it daily".
 _NAME_AND_I = re.compile(rf"\b({_NAME})\s+and\s+(?:I|me)\b")
+# "I've swapped Sunday with Derek": a known first name after "with" mid-sentence.
+_WITH_NAME = re.compile(rf"(?<=[a-z,] )with\s+({_NAME})\b(?!['\u2019]s|\s+[A-Z])")
 # "Oscar's school": a known first name as an owner.
 _OWNER = re.compile(
     rf"(?<!St )(?<!St\. )(?<!Saint )\b({_NAME})['\u2019]s\b"
@@ -992,6 +994,16 @@ def _names_listed(text: str, taken: list[Span]) -> Iterator[Span]:
                 yield _span(K.PERSON, m, 1)
 
 
+def _persons_after_with(text: str) -> Iterator[Span]:
+    """A known first name alone after "with" ("swapped Sunday with Derek"); not a condition
+    ("with Crohn's", "with Pierre Robin syndrome") and not a name that is also a word."""
+    for m in _WITH_NAME.finditer(text):
+        name = m.group(1)
+        known = _known(name) and name.lower() not in _WORD_NAMES and name not in _EPONYMS
+        if known and _plain_name(name):
+            yield _span(K.PERSON, m, 1)
+
+
 # --- the pipeline --------------------------------------------------------------------------------
 
 # Earlier finders win overlaps: a URL holding an email is one URL, an NHS number is not a phone,
@@ -1010,6 +1022,7 @@ FINDERS: tuple[Finder, ...] = (
     _persons,
     _persons_by_what_follows,
     _persons_elsewhere,
+    _persons_after_with,
 )
 # Finders whose every form holds a digit (an address has a house, block, postcode or box
 # number), skipped on a message without one: most messages, and a third of the scan time.
