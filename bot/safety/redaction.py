@@ -590,10 +590,10 @@ _RELATIONS = (
     r"neurologist|cardiologist|oncologist|surgeon|therapist|psychiatrist|nurse|"
     r"pediatrician|paediatrician|dentist|midwife|physio|consultant|specialist|"
     r"endocrinologist|rheumatologist|dermatologist|carer|caregiver|roommate|neighbou?r|"
-    r"coworker|colleague|boss|patient|client)"
+    r"coworker|colleague|boss|patient|client|pupil|student|resident|tenant|lodger)"
 )
 _RELATION_NAME = re.compile(
-    rf"\b(?:my|our|his|her|their|a|an|the|My|Our|His|Her|Their|A|An|The)\s+(?:\w+\s+)?"
+    rf"\b(?:my|our|his|her|their|a|an|the|My|Our|His|Her|Their|A|An|The)\s+(?:\w+\s+){{0,2}}"
     rf"{_RELATIONS},?\s+"
     rf"({_FULL_NAME})"
 )
@@ -614,6 +614,10 @@ _WORD_NAMES = frozenset(_WORDS["word_names"].split())
 _AND_NAME = re.compile(rf"\s+(?:and|&)\s+({_NAME})\b")
 # "Tunde and I check it daily".
 _NAME_AND_I = re.compile(rf"\b({_NAME})\s+and\s+(?:I|me)\b")
+# "Sarah Whitcombe (F, 34) phoned": a name followed by sex and age, as in clinical notes.
+_NAME_SEX_AGE = re.compile(
+    rf"({_FULL_NAME})\s*\((?:[MF]|male|female|Male|Female)\s*,\s*(?:aged?\s*)?\d{{1,3}}\s*\)"
+)
 # "I've swapped Sunday with Derek": a known first name after "with" mid-sentence.
 _WITH_NAME = re.compile(rf"(?<=[a-z,] )with\s+({_NAME})\b(?!['\u2019]s|\s+[A-Z])")
 # "Oscar's school": a known first name as an owner.
@@ -994,9 +998,14 @@ def _names_listed(text: str, taken: list[Span]) -> Iterator[Span]:
                 yield _span(K.PERSON, m, 1)
 
 
-def _persons_after_with(text: str) -> Iterator[Span]:
-    """A known first name alone after "with" ("swapped Sunday with Derek"); not a condition
-    ("with Crohn's", "with Pierre Robin syndrome") and not a name that is also a word."""
+def _persons_in_notes_or_after_with(text: str) -> Iterator[Span]:
+    """A name before sex and age ("Sarah Whitcombe (F, 34)"), and a known first name alone
+    after "with" ("swapped Sunday with Derek"), not a condition ("with Crohn's", "with Pierre
+    Robin syndrome") nor a name that is also a word."""
+    for m in _NAME_SEX_AGE.finditer(text):
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        if trimmed and _plain_name(m.group(1)):
+            yield Span(K.PERSON, *trimmed)
     for m in _WITH_NAME.finditer(text):
         name = m.group(1)
         known = _known(name) and name.lower() not in _WORD_NAMES and name not in _EPONYMS
@@ -1022,7 +1031,7 @@ FINDERS: tuple[Finder, ...] = (
     _persons,
     _persons_by_what_follows,
     _persons_elsewhere,
-    _persons_after_with,
+    _persons_in_notes_or_after_with,
 )
 # Finders whose every form holds a digit (an address has a house, block, postcode or box
 # number), skipped on a message without one: most messages, and a third of the scan time.

@@ -93,6 +93,8 @@ def test_a_number_called_an_nhs_number_is_removed_even_with_a_typo() -> None:
         ("my bro Ethan is slurring", "Ethan", K.PERSON),
         ("Anyone know a good physio in Leeds? Kate xx", "Kate", K.PERSON),
         ("I've swapped Sunday with Derek on the rota", "Derek", K.PERSON),
+        ("A Year 10 pupil, Liam, has just handed me a note", "Liam", K.PERSON),
+        ("Handover: Sarah Whitcombe (F, 34) phoned at 16:05", "Sarah Whitcombe", K.PERSON),
         ("a former colleague, Mark, keeps following me", "Mark", K.PERSON),
         ("weakness in my husband, Robert Lane, since noon", "Robert Lane", K.PERSON),
         ("my wife Sofia Rossi's id is on the card", "Sofia Rossi", K.PERSON),
