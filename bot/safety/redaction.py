@@ -862,19 +862,14 @@ def _persons(text: str) -> Iterator[Span]:
 
 def _persons_by_what_follows(text: str) -> Iterator[Span]:
     """Names known by what comes after them: a comma after "I'm Kemi", a sign-off, an id, a
-    phone or an email, or "for" before two capitalised words."""
+    phone or an email, kisses, sex and age ("Sarah Whitcombe (F, 34)"), or "for" before two
+    capitalised words."""
     for m in _IM_NAME.finditer(text):
         word = m.group(1)
         known = word.lower() in _FIRST_NAMES
         if _plain_name(word) and (known or not _DESCRIPTIVE.search(word.lower())):
             yield _span(K.PERSON, m, 1)
-    for m in _SIGN_OFF.finditer(text):
-        trimmed = _trim_name(text, m.start(1), m.end(1))
-        several = trimmed is not None and len(text[trimmed[0] : trimmed[1]].split()) > 1
-        known = m.group(1).split()[0].lower() in _FIRST_NAMES
-        if trimmed and _name_ok(m.group(1)) and (several or known):
-            yield Span(K.PERSON, *trimmed)
-    for m in _DASH_NAME.finditer(text):
+    for m in itertools.chain(_SIGN_OFF.finditer(text), _DASH_NAME.finditer(text)):
         trimmed = _trim_name(text, m.start(1), m.end(1))
         several = trimmed is not None and len(text[trimmed[0] : trimmed[1]].split()) > 1
         known = m.group(1).split()[0].lower() in _FIRST_NAMES
@@ -888,6 +883,10 @@ def _persons_by_what_follows(text: str) -> Iterator[Span]:
     for m in _KISS_NAME.finditer(text):
         if _plain_name(m.group(1)):
             yield _span(K.PERSON, m, 1)
+    for m in _NAME_SEX_AGE.finditer(text):
+        trimmed = _trim_name(text, m.start(1), m.end(1))
+        if trimmed and _plain_name(m.group(1)):
+            yield Span(K.PERSON, *trimmed)
     for m in _FOR_NAME.finditer(text):
         name = m.group(1)
         if _plain_name(name) and (_known(name) or not _MEDICAL_TERM.search(name.split()[-1])):
@@ -998,14 +997,9 @@ def _names_listed(text: str, taken: list[Span]) -> Iterator[Span]:
                 yield _span(K.PERSON, m, 1)
 
 
-def _persons_in_notes_or_after_with(text: str) -> Iterator[Span]:
-    """A name before sex and age ("Sarah Whitcombe (F, 34)"), and a known first name alone
-    after "with" ("swapped Sunday with Derek"), not a condition ("with Crohn's", "with Pierre
-    Robin syndrome") nor a name that is also a word."""
-    for m in _NAME_SEX_AGE.finditer(text):
-        trimmed = _trim_name(text, m.start(1), m.end(1))
-        if trimmed and _plain_name(m.group(1)):
-            yield Span(K.PERSON, *trimmed)
+def _persons_after_with(text: str) -> Iterator[Span]:
+    """A known first name alone after "with" ("swapped Sunday with Derek"), not a condition
+    ("with Crohn's", "with Pierre Robin syndrome") nor a name that is also a word."""
     for m in _WITH_NAME.finditer(text):
         name = m.group(1)
         known = _known(name) and name.lower() not in _WORD_NAMES and name not in _EPONYMS
@@ -1031,7 +1025,7 @@ FINDERS: tuple[Finder, ...] = (
     _persons,
     _persons_by_what_follows,
     _persons_elsewhere,
-    _persons_in_notes_or_after_with,
+    _persons_after_with,
 )
 # Finders whose every form holds a digit (an address has a house, block, postcode or box
 # number), skipped on a message without one: most messages, and a third of the scan time.
