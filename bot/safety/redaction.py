@@ -41,9 +41,14 @@ _EMAIL = re.compile(
 )
 
 
+_SPELLED_AT = re.compile(r"\(at\)|\[at\]|\{at\}| dot |\[dot\]")
+
+
 def _emails(text: str) -> Iterator[Span]:
+    if "@" not in text and not _SPELLED_AT.search(text):
+        return  # every email kept below holds one of these: most messages hold none
     for m in _EMAIL.finditer(text):
-        if "@" in m.group() or re.search(r"\(at\)|\[at\]|\{at\}| dot |\[dot\]", m.group()):
+        if "@" in m.group() or _SPELLED_AT.search(m.group()):
             yield _span(K.EMAIL, m)
 
 
@@ -128,8 +133,10 @@ def _ssns(text: str) -> Iterator[Span]:
 
 
 _NHS = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\d-])")
-_NHS_CONTEXT = re.compile(r"\bnhs\b|health service|chi number", re.IGNORECASE)
-_NHS_LABEL = re.compile(r"\bnhs\s*(?:number|no\.?|num|#)\s*(?:is|was|:|-)?\s*$", re.IGNORECASE)
+_NHS_CONTEXT = re.compile(r"\bn\.?h\.?s\b|health service|chi number", re.IGNORECASE)
+_NHS_LABEL = re.compile(
+    r"\bn\.?h\.?s\.?\s*(?:number|no\.?|num|#)\s*(?:is|was|:|-)?\s*$", re.IGNORECASE
+)
 _PHONE_CONTEXT = re.compile(
     r"\b(?:call|phone|tel|mobile|cell|text|reach|ring|whatsapp|fax|contact|number is|"
     r"extension|ext|landline|telefon|telefono|tel[ée]fono|telefone|t[ée]l[ée]phone|t[ée]l|"
@@ -163,6 +170,22 @@ def _nhs_numbers(text: str) -> Iterator[Span]:
         spaced = m.group(2) == " "
         phone_said = _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=30)
         if nhs_said or (spaced and not phone_said):
+            yield _span(K.NHS_NUMBER, m)
+
+
+# An SSN or an NHS number typed one digit at a time ("4 5 1 - 3 8 - 2 2 0 9"): said to be one.
+_SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:\s(?:-\s)?\d|-\d(?=\s)){8,9}(?![\d-])")
+_SPACED_CUE = re.compile(r"\d\s\d\s\d")
+
+
+def _spaced_ids(text: str) -> Iterator[Span]:
+    if not _SPACED_CUE.search(text):
+        return
+    for m in _SPACED_DIGITS.finditer(text):
+        digits = re.sub(r"\D", "", m.group())
+        if len(digits) == 9 and _near(text, m.start(), m.end(), _SSN_CONTEXT, before=60):  # noqa: PLR2004
+            yield _span(K.SSN, m)
+        elif len(digits) == 10 and _near(text, m.start(), m.end(), _NHS_CONTEXT, before=60):  # noqa: PLR2004
             yield _span(K.NHS_NUMBER, m)
 
 
@@ -247,6 +270,8 @@ _ID_VALUE = (
     r"((?-i:[A-Z]{2,5})[ -]\d{2,6}(?:[ -]\d{2,6}){1,3}(?![\d/])"
     r"|(?-i:[A-Z]{1,4})\d{1,8}(?: \d{2,10}){1,4}(?![\d/])"
     r"|(?=[A-Z0-9/]*\d)(?-i:[A-Z0-9]{1,8})(?:/(?-i:[A-Z0-9]{1,10})){1,5}(?![\w/])"
+    # or parts joined by dots, with four digits in a row ("APHC.0001847263", "12.345.678")
+    r"|(?=[A-Z0-9.]*\d{4})(?-i:[A-Z0-9]{1,8})(?:\.(?-i:[A-Z0-9]{1,12})){1,3}(?!\w|\.\w)"
     r"|[A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*(?! \d)"
     r"|[0-9]{1,8}(?: [0-9]{1,10}){1,6}(?![\d/])|[0-9]{5,20})"
 )
@@ -256,16 +281,21 @@ _FILLER = r"(?:\s+(?:[^\s\d:#=]{1,16}\s+){0,4}?(?:is|was|reads|says|ist|est|es|[
 _MRN = re.compile(
     r"\b(?:mrn|m\.r\.n\.?|medical record(?: number| no\.?| #)?|med(?:ical)? rec(?:ord)? ?(?:no|"
     r"#|num)|record (?:number|no\.?|#)|chart (?:number|no\.?|#)|patient (?:id|number|no\.?|#)|"
-    r"hospital (?:folder )?(?:number|no\.?|id|#)|folder (?:number|no\.?)|case (?:number|no\.?)|"
-    r"acc(?:oun)?t\s?(?:#|no\.?|number)|uhid|urn|fin|(?:ip|op|ipd|opd) (?:no\.?|number)|"
-    r"(?:cancer |medical |health )?cent(?:er|re) id|clinic id|patientennummer|fallnummer|"
+    r"hosp(?:ital)?\.? (?:folder |unit |reg(?:istration)?\.? )?(?:number|no\.?|num|id|#)|"
+    r"folder (?:number|no\.?)|case (?:number|no\.?)|"
+    r"acc(?:oun)?t\s?(?:#|no\.?|number)|uhid|urn|fin|"
+    # "OPD reg no", "UR number" (Australia), "MR no." and "CR no." (India), "EMR number"
+    r"(?:ip|op|ipd|opd|uhid|patient|clinic)\.? (?:reg(?:istration)?\.? )?(?:no\.?|number|#)|"
+    r"(?:ur|mr|mrd|cr|emr|ehr|chi|nhi|ihi) (?:no\.?|number|#)|"
+    r"(?:cancer |medical |health )?cent(?:er|re) id|clinic (?:id|number|no\.?|#)|"
+    r"patienten-?(?:id|nr\.?|nummer)|patientennummer|fallnummer|"
     r"num[ée]ro de dossier|dossier(?: n[°o])?|cartella clinica|historia cl[íi]nica|"
     r"id (?:at|in|from) (?:[^\s\d]{1,16} ){0,4}?(?:hospital|clinic|infirmary|centre|center))"
     r"\s*(?:is|was|:|=|#|-)?" + _FILLER + r"\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
 _INSURANCE = re.compile(
-    r"\b(?:member|insurance|policy|subscriber|group|medicare|medicaid|beneficiary|plan|"
+    r"\b(?:member(?:ship)?|insurance|policy|subscriber|group|medicare|medicaid|beneficiary|plan|"
     r"health ?plan|insurer|coverage|bcbs|aetna|cigna|humana|kaiser|united ?healthcare|"
     r"blue ?cross(?: blue shield)?|anthem|tricare|ehic|ghic|medical aid|(?:personal )?health|"
     r"health card|uhc)[\s,:]*(?:member |policy |insurance |subscriber |card )?"
@@ -282,6 +312,11 @@ _MBI = re.compile(
 
 def _mrns(text: str) -> Iterator[Span]:
     for m in _MRN.finditer(text):
+        value = m.group(1)
+        # "my clinic number is 06-6123-4567" is the clinic's phone line, not a record.
+        phone = _PHONE.fullmatch(value) and len(re.sub(r"\D", "", value)) >= 9  # noqa: PLR2004
+        if phone and m.group().lower().startswith("clinic"):
+            continue
         yield _span(K.MRN, m, 1)
 
 
@@ -299,6 +334,27 @@ _INSURANCE_LABEL = re.compile(
     + _ID_VALUE,
     re.IGNORECASE,
 )
+# Health insurers and schemes around the world: their name, then "membership number",
+# "policy", "no." or "member ID", then the id ("Bupa membership number 18754302").
+_INSURER_NAMES = (
+    r"(?:aetna|cigna|humana|kaiser(?: permanente)?|bcbs|blue ?cross(?: blue shield)?|anthem|"
+    r"tricare|uhc|united ?healthcare|molina|centene|ambetter|wellcare|highmark|"
+    r"bupa|axa(?: health| ppp)?|vitality(?:health)?|aviva|allianz(?: care)?|simplyhealth|wpa|"
+    r"vhi|laya(?: healthcare)?|irish life health|hsf|discovery(?: health)?|bonitas|"
+    r"medshield|nhis|nhif|shif|philhealth|medibank|hcf|nib|hbf|bupa arabia|daman|"
+    r"star health|niva bupa|hdfc ergo|icici lombard|sanitas|adeslas|mapfre|dkv|"
+    r"aok|barmer|mutuelle|cpam|sun life|manulife|great-west life|canada life|"
+    r"southern cross|medicover|generali|metlife|prudential)"
+)
+_INSURER_POLICY = re.compile(
+    rf"\b{_INSURER_NAMES}(?!-\w)(?:\s+(?:health|insurance|medical aid|card))?[\s,:]*"
+    r"(?:(?:membership|member|policy|plan|scheme|subscriber|insurance|card)\s*)?"
+    r"(?:(?:id|number|no\.?|num|#)\b\.?)?\s*(?:is|was|:|=|-)?\s*(?:#\s*)?" + _ID_VALUE,
+    re.IGNORECASE,
+)
+# "policy W240118877-01": a policy followed by an id needs no other label.
+_DATE_SHAPE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")  # a date on a card is no id
+_POLICY_ID = re.compile(r"\bpolicy\s+(?=[A-Z0-9-]*\d)" + _ID_VALUE, re.IGNORECASE)
 _INSURER = re.compile(
     r"\b(?:insurance|insurer|policy|member|plan|medicare|medicaid|aetna|cigna|humana|kaiser|"
     r"bcbs|blue ?cross|anthem|tricare|uhc|united ?healthcare)\b",
@@ -315,6 +371,11 @@ def _insurance(text: str) -> Iterator[Span]:
         yield _span(K.INSURANCE_ID, m, 1)
     for m in _INSURANCE_LABEL.finditer(text):
         yield _span(K.INSURANCE_ID, m, 1)
+    for pattern in (_INSURER_POLICY, _POLICY_ID):
+        for m in pattern.finditer(text):
+            value = m.group(1)
+            if any(c.isdigit() for c in value) and not _DATE_SHAPE.fullmatch(value):
+                yield _span(K.INSURANCE_ID, m, 1)
     for m in _INSURER_ID.finditer(text):
         value = m.group(1)
         if any(c.isdigit() for c in value) and _near(text, m.start(), m.end(), _INSURER, before=80):
@@ -339,6 +400,20 @@ _MONTH = (
     r"maggio|giugno|luglio|settembre|ottobre|dicembre|januari|februari|maart|augustus|"
     r"janeiro|fevereiro|mar[çc]o|maio|junho|julho|setembro|outubro|dezembro)\.?"
 )
+_UNIT_WORD = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_TEEN_WORD = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+_TENS_WORD = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_ORDINAL_WORD = (
+    r"(?:(?:twenty|thirty)[\s-]?)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+    r"|tenth|eleventh|twelfth|(?:thir|four|fif|six|seven|eigh|nine)teenth|twentieth|thirtieth"
+)
+_ORDINAL_WORD = rf"(?:{_ORDINAL_WORD})"
+_YEAR_WORDS = (
+    rf"(?:nineteen|twenty)[\s-]+(?:{_TENS_WORD}(?:[\s-]+{_UNIT_WORD})?|{_TEEN_WORD}|"
+    rf"oh[\s-]+{_UNIT_WORD}|hundred)|two thousand(?:\s+and)?"
+    rf"(?:\s+(?:{_UNIT_WORD}|{_TEEN_WORD}|twenty(?:[\s-]{_UNIT_WORD})?))?"
+)
+_YEAR_WORDS = rf"(?:{_YEAR_WORDS})\b"
 _DATE = (
     r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
     rf"|\d{{1,2}}[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})"  # 12-Jun-1955
@@ -348,11 +423,14 @@ _DATE = (
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:\d{{4}}|'\d{{2}})"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
-    rf"|{_MONTH},?\s+\d{{4}})"
+    rf"|{_MONTH},?\s+\d{{4}}"
+    # in words: "the twenty-second of June nineteen seventy-nine", "May the 3rd, two thousand"
+    rf"|{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}"
+    rf"|{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?),?\s+{_YEAR_WORDS})"
 )
 _DOB = re.compile(
     r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday'?s?"
-    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:"
+    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:|(?-i:(?<![\w.])b\.)"
     # German, French, Spanish, Italian, Polish, Dutch, Portuguese
     r"|geboren(?: am)?|geb\.|geburtsdatum|n[ée]e? le|date de naissance|fecha de nacimiento|"
     r"nacid[oa] el|nat[oa] il|data di nascita|ur\.|urodzon[ya]|geboortedatum|nascid[oa] em|"
@@ -362,7 +440,52 @@ _DOB = re.compile(
 )
 
 
+# A sentence that names a date of birth: every full date in it is one ("My DOB on the card is
+# 1988/05/06 but my passport says 06/05/1988", "asked for DOB and I wrote Nov 3rd, '85"),
+# unless it is said to be a visit ("DOB 1/2/1960, seen on 3/4/2024").
+_DOB_WORD = re.compile(
+    r"\b(?:dob|d\.o\.b|date of birth|birth ?date|birthdate|born|geburtsdatum|"
+    r"date de naissance|fecha de nacimiento|data di nascita)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?!\s|$)[^.!?\n]*)*")
+_FULL_DATE = re.compile(
+    r"(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
+    rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|'\d{{2}})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:\d{{4}}|'\d{{2}})"
+    # eight digits as DDMMYYYY or YYYYMMDD
+    r"|(?:0[1-9]|[12]\d|3[01])(?:0[1-9]|1[0-2])(?:19|20)\d\d|(?:19|20)\d\d(?:0[1-9]|1[0-2])\d\d"
+    r")(?![\w/-]|\.\d)",
+    re.IGNORECASE,
+)
+_VISIT = re.compile(
+    r"\b(?:on|appt|appointment|seen|admitted|discharged|visit|scheduled|booked|since|until|from|"
+    r"exp(?:ires|iry)?|issued|valid|dated|surgery|scan|op)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _dobs_in_sentence(text: str) -> Iterator[Span]:
+    if not _DOB_WORD.search(text):
+        return
+    for sentence in _SENTENCE.finditer(text):
+        if not _DOB_WORD.search(sentence.group()):
+            continue
+        for m in _FULL_DATE.finditer(text, sentence.start(), sentence.end()):
+            if not _VISIT.search(text[max(0, m.start() - 20) : m.start()]):
+                yield _span(K.DATE_OF_BIRTH, m)
+
+
 def _dobs(text: str) -> Iterator[Span]:
+    for m in _DOB.finditer(text):
+        yield _span(K.DATE_OF_BIRTH, m, 1)
+    yield from _dobs_in_sentence(text)
+
+
+def _dobs_in_words(text: str) -> Iterator[Span]:
+    """A date of birth said in words, in a message without a digit (`_dobs` does the rest)."""
+    if _DIGIT.search(text) or not _DOB_WORD.search(text):
+        return
     for m in _DOB.finditer(text):
         yield _span(K.DATE_OF_BIRTH, m, 1)
 
@@ -1017,8 +1140,10 @@ FINDERS: tuple[Finder, ...] = (
     _mrns,
     _ssns,
     _nhs_numbers,
+    _spaced_ids,
     _insurance,
     _dobs,
+    _dobs_in_words,
     _phones,
     _spelled_phones,
     _addresses,
@@ -1029,7 +1154,9 @@ FINDERS: tuple[Finder, ...] = (
 )
 # Finders whose every form holds a digit (an address has a house, block, postcode or box
 # number), skipped on a message without one: most messages, and a third of the scan time.
-NEED_A_DIGIT = frozenset({_mrns, _ssns, _nhs_numbers, _insurance, _dobs, _phones, _addresses})
+NEED_A_DIGIT = frozenset(
+    {_mrns, _ssns, _nhs_numbers, _spaced_ids, _insurance, _dobs, _phones, _addresses}
+)
 
 
 @cache

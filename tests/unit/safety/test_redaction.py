@@ -243,3 +243,57 @@ def test_scan_finds_a_crisis_and_redacts_in_one_pass() -> None:
     result = scan("My name is Ivy Chen and I want to kill myself tonight")
     assert result.crisis is not None
     assert result.redacted == "My name is [PERSON] and I want to kill myself tonight"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "kind"),
+    [
+        # record numbers after labels hospitals use around the world
+        ("Hosp. no K445021 on the wristband", "K445021", K.MRN),
+        ("the IPD reg. no. 2024/558812 is on the bill", "2024/558812", K.MRN),
+        ("Alfred UR no 0091827, day ward", "0091827", K.MRN),
+        ("MR no: 7745120 at the eye hospital", "7745120", K.MRN),
+        ("UHID is MAXH.0004412908.", "MAXH.0004412908", K.MRN),
+        ("Patienten-Nr. 77120045 steht auf dem Brief", "77120045", K.MRN),
+        ("her clinic no. 3-118-904 at the Cleveland", "3-118-904", K.MRN),
+        # insurance ids after an insurer's name
+        ("AXA membership no. 55120987 for the physio", "55120987", K.INSURANCE_ID),
+        ("Medibank member ID 4412 8873 1", "4412 8873 1", K.INSURANCE_ID),
+        ("Vitality policy no 700112233 lapsed?", "700112233", K.INSURANCE_ID),
+        ("my policy K99812033-02 covers dental", "K99812033-02", K.INSURANCE_ID),
+        # ids typed a digit at a time, "N.H.S."
+        ("my SSN: 2 1 9 - 0 9 - 9 9 9 8 ok", "2 1 9 - 0 9 - 9 9 9 8", K.SSN),
+        ("nhs no 9 4 3 4 7 6 5 9 1 9 from the app", "9 4 3 4 7 6 5 9 1 9", K.NHS_NUMBER),
+        ("his N.H.S. no. is 485 777 3456", "485 777 3456", K.NHS_NUMBER),
+        # dates of birth anywhere in a sentence that names one, and in words
+        ("the DOB on my chart says 12/03/1979, not 03/12/1979", "12/03/1979", K.DATE_OF_BIRTH),
+        ("date of birth wanted as YYYYMMDD: 19790312", "19790312", K.DATE_OF_BIRTH),
+        ("b. 14-11-1993 and new to this group", "14-11-1993", K.DATE_OF_BIRTH),
+        (
+            "born on the first of March nineteen sixty-two",
+            "the first of March nineteen sixty-two",
+            K.DATE_OF_BIRTH,
+        ),
+    ],
+)
+def test_identifiers_after_labels_used_around_the_world_are_removed(
+    text: str, secret: str, kind: K
+) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted, redacted
+    assert secret in [text[s.start : s.end] for s in spans if s.kind is kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my clinic number is 0161 496 0000 if you need them",
+        "DOB is on the form; appointment on 12/05/2025 at 9",
+        "Hep B. 2 doses given, Bupa covered it",
+        "I read the privacy policy twice",
+        "vitamin B 1 2 drops daily",
+    ],
+)
+def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> None:
+    spans = redact(text)[1]
+    assert all(s.kind is K.PHONE for s in spans), spans
