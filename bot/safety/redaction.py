@@ -502,14 +502,15 @@ _SUFFIX = (
     r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
     r"terrace|ter|circle|cir|parkway|pkwy|highway|hwy|close|crescent|cres|grove|gardens|gdns|"
     r"square|sq|row|mews|hill|park|trail|trl|pike|alley|plaza|green|walk|promenade|quay|rise|"
-    r"parade|esplanade|wharf|heights|wynd|vale|crossing|landing|commons|"
+    r"parade|esplanade|wharf|heights|wynd|vale|crossing|landing|commons|view|grange|manor|"
+    r"meadows|lawns|glen|fields|cottages|villas|chase|"
     r"broadway)\.?"
 )
 _STOP = (
     r"(?!(?:the|a|an|my|his|her|our|your|their|to|down|up|of|and|or|in|on|at|for|from|with|"
     r"times|mg|mcg|ml|pills?|tablets?|days?|weeks?|hours?|minutes?|years?|months?|miles?|"
     r"blocks?|steps?|flights?|doses?|units?|kg|lbs?|am|pm|is|was|i|it|that|this|times|min|"
-    r"mins|hrs?|secs?|km|mi|cm|mm|feet|ft|inch\w*|percent|very|really|more|less)\b)"
+    r"mins|hrs?|secs?|km|mi|cm|mm|feet|ft|inch\w*|percent|fold|very|really|more|less)\b)"
     # "5 long days" is not a street; "17 Long Street" is.
     r"(?!(?-i:long|short)\b)"
 )
@@ -558,7 +559,8 @@ _NUMBER_FIRST = re.compile(
 _COMPOUND_STREET = re.compile(
     r"\b(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
     r"ring|damm|ufer|straat|laan|gracht|plein|kade|gatan|v[äa]gen|gade|vej|veien|gata)"
-    r"\s+\d{1,4}[a-zA-Z]?(?:/\d{1,4})?\b"
+    # a Dutch or German house number may carry a floor or a letter ("123-II", "12-3", "5-a")
+    r"\s+\d{1,4}[a-zA-Z]?(?:/\d{1,4}|-(?:[IVX]{1,4}|\d{1,3}|[a-zA-Z])\b)?\b"
 )
 _JAPANESE_BLOCK = re.compile(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
 _BUILDING = re.compile(
@@ -580,14 +582,30 @@ _POSTCODE = (
     r"|(?:[A-Z]{2}\s+)?[A-Z]\d[A-Z]\s?\d[A-Z]\d)"  # Canada: ON M5V 2A1
     r"(?![\w])"
 )
+# A one-word street that ends in a street word ("58 Kingsway, Cardiff", "3 Northgate, Chester"):
+# only with a town or a postcode after its comma.
+_ONE_WORD_STREET = re.compile(
+    r"\b\d{1,4}[A-Za-z]?\s+(?-i:[A-Z][a-z]{2,}(?:way|gate|side|field|fields|croft|dale|mead|"
+    r"wood|lands|bury|brook|ford|hurst|ridge|stone|wick|worth|ton))"
+    rf"(?=,\s*(?:{_CAP}|{_POSTCODE}))"
+)
+_US_STATE = (
+    r"(?:al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|"
+    r"nv|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy)\b"
+)
 _ADDRESS_PART = re.compile(
     r"(?P<sep>,\s*|\s+)(?:"
     rf"(?P<postcode>{_POSTCODE})"
     r"|(?P<number>\d{1,4}[a-z]?(?=\s*,))"
     r"|(?P<cep>\d{5}-\d{3}(?!\d))"
     r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?)"
-    rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4,6}})\s+{_CAP}(?:[ -]{_CAP})?)"
-    r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|suite|ste|unit|flat|floor)\s*\w{1,5}"
+    # a Dutch postcode has two letters after its four digits ("1015 CJ Amsterdam")
+    rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4,6}}|\d{{4}}\s?(?-i:[A-Z]{{2}}))\s+{_CAP}"
+    rf"(?:[ -]{_CAP})?)"
+    # a lower-case US town, state and ZIP ("austin tx 78745")
+    rf"|(?P<townzip>[a-z]+(?:\s[a-z]+){{0,2}},?\s+{_US_STATE}\s+\d{{5}}(?:-\d{{4}})?(?!\d))"
+    r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
+    r"\s*\w{1,5}"
     r"|\d{1,2}º\s?(?:\d{1,2}ª|[A-Z])?|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
     r"|int\.\s?\d{1,3}|interno\s\d{1,3}"
     rf"|\d{{1,3}}(?:st|nd|rd|th)\s+{_CAP})"
@@ -616,6 +634,7 @@ def _address_end(text: str, end: int) -> int:
             not comma
             and m.group("postcode") is None
             and m.group("number") is None
+            and m.group("townzip") is None
             and (m.group("unit") is None or not m.group("unit").startswith(("m.", "M.")))
         ):
             break
@@ -623,12 +642,26 @@ def _address_end(text: str, end: int) -> int:
     return end
 
 
+# A flat or unit before the house number belongs to the address ("Flat 2, 19 Rue des Lilas").
+_UNIT_BEFORE = re.compile(
+    r"\b(?:flat|apt|apartment|unit|suite|app|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
+    r"\d{1,4}[A-Za-z]?,?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _address_start(text: str, start: int) -> int:
+    m = _UNIT_BEFORE.search(text, max(0, start - 24), start)
+    return m.start() if m else start
+
+
 def _addresses(text: str) -> Iterator[Span]:
     for m in _ADDRESS.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
-    for pattern in (_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _JAPANESE_BLOCK, _BUILDING):
+    streets = (_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _ONE_WORD_STREET, _JAPANESE_BLOCK)
+    for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
-            yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
+            yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     for m in _UK_POSTCODE.finditer(text):
         yield _span(K.ADDRESS, m)
     for m in _PO_BOX.finditer(text):

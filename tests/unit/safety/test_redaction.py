@@ -297,3 +297,33 @@ def test_identifiers_after_labels_used_around_the_world_are_removed(
 def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> None:
     spans = redact(text)[1]
     assert all(s.kind is K.PHONE for s in spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("post it to Apt 3, 12 Avenue Foch, 75116 Paris", "Apt 3, 12 Avenue Foch, 75116 Paris"),
+        (
+            "Prinsengracht 263-1, 1016 GV Amsterdam is home",
+            "Prinsengracht 263-1, 1016 GV Amsterdam",
+        ),
+        ("we moved to 22 Northgate, Chester CH1 2HA", "22 Northgate, Chester CH1 2HA"),
+        ("I'm at 4 Meadow View, Kinsale", "4 Meadow View, Kinsale"),
+        ("drop it at 512 elm creek rd dallas tx 75201 pls", "512 elm creek rd dallas tx 75201"),
+        (
+            "livrer au 80 boulevard Saint-Laurent E, app. 12, Montréal QC H2X 2T1.",
+            "80 boulevard Saint-Laurent E, app. 12, Montréal QC H2X 2T1",
+        ),
+    ],
+)
+def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, secret: str) -> None:
+    spans = redact(text)[1]
+    assert [text[s.start : s.end] for s in spans if s.kind is K.ADDRESS] == [secret]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["took 2 Paracetamol, Ibuprofen later", "a 10 fold rise, then it settled", "4 weeks view, ok"],
+)
+def test_numbers_before_words_are_not_addresses(text: str) -> None:
+    assert redact(text) == (text, ())
