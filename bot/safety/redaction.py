@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
@@ -82,6 +83,13 @@ _PROFILE = re.compile(
     r"/?(?=[\s,;)!?]|\.(?:\s|$)|$)",
     re.IGNORECASE,
 )
+# A personal video room or booking page names its owner whatever its path looks like.
+_ROOM = re.compile(
+    r"(?<![\w./-])(?:https?://)?(?:www\.)?(?:doxy\.me|whereby\.com|meet\.jit\.si|vsee\.me|"
+    r"zoom\.us/my|calendly\.com|meet\.google\.com|thera-link\.com|simplepractice\.com/c)"
+    r"/[\w.-]*[A-Za-z0-9]",
+    re.IGNORECASE,
+)
 _NOT_PROFILE = re.compile(
     r"\.com/(?:help|about|legal|policies|privacy|terms|groups|events|pages|watch|hashtag|"
     r"explore|search|settings|login|signup)?/?$",
@@ -113,6 +121,8 @@ def _urls(text: str) -> Iterator[Span]:
     for m in _PROFILE.finditer(text):
         if not _NOT_PROFILE.search(m.group()):
             yield _span(K.URL_WITH_ID, m)
+    for m in _ROOM.finditer(text):
+        yield _span(K.URL_WITH_ID, m)
 
 
 # --- national ids --------------------------------------------------------------------------------
@@ -353,6 +363,7 @@ _INSURER_POLICY = re.compile(
     re.IGNORECASE,
 )
 # "policy W240118877-01": a policy followed by an id needs no other label.
+_FOUR_DIGITS = re.compile(r"\d[\s.-]?\d[\s.-]?\d[\s.-]?\d")
 _DATE_SHAPE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")  # a date on a card is no id
 _POLICY_ID = re.compile(r"\bpolicy\s+(?=[A-Z0-9-]*\d)" + _ID_VALUE, re.IGNORECASE)
 _INSURER = re.compile(
@@ -371,8 +382,10 @@ def _insurance(text: str) -> Iterator[Span]:
         yield _span(K.INSURANCE_ID, m, 1)
     for m in _INSURANCE_LABEL.finditer(text):
         yield _span(K.INSURANCE_ID, m, 1)
-    for pattern in (_INSURER_POLICY, _POLICY_ID):
-        for m in pattern.finditer(text):
+    four = _FOUR_DIGITS.search(text) is not None  # every id after a bare insurer has four
+    policy = four and ("olicy" in text or "OLICY" in text)
+    for pattern, cued in ((_INSURER_POLICY, four), (_POLICY_ID, policy)):
+        for m in pattern.finditer(text) if cued else ():
             value = m.group(1)
             if any(c.isdigit() for c in value) and not _DATE_SHAPE.fullmatch(value):
                 yield _span(K.INSURANCE_ID, m, 1)
@@ -465,8 +478,17 @@ _VISIT = re.compile(
 )
 
 
+# Substrings of every `_DOB_WORD`: a cheap test that skips most messages.
+_DOB_CUES = ("dob", "d.o.b", "birth", "born", "geburt", "naissance", "nacimiento", "nascita")
+
+
+def _dob_said(text: str) -> bool:
+    low = text.lower()
+    return any(cue in low for cue in _DOB_CUES) and _DOB_WORD.search(text) is not None
+
+
 def _dobs_in_sentence(text: str) -> Iterator[Span]:
-    if not _DOB_WORD.search(text):
+    if not _dob_said(text):
         return
     for sentence in _SENTENCE.finditer(text):
         if not _DOB_WORD.search(sentence.group()):
@@ -484,7 +506,7 @@ def _dobs(text: str) -> Iterator[Span]:
 
 def _dobs_in_words(text: str) -> Iterator[Span]:
     """A date of birth said in words, in a message without a digit (`_dobs` does the rest)."""
-    if _DIGIT.search(text) or not _DOB_WORD.search(text):
+    if _DIGIT.search(text) or not _dob_said(text):
         return
     for m in _DOB.finditer(text):
         yield _span(K.DATE_OF_BIRTH, m, 1)
@@ -695,7 +717,7 @@ _TITLE_NAME = re.compile(
     rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Dr\.|Mr\.|Mrs\.|"
     rf"Ms\.|Prof\.|Mme|Mlle|Sgt|Capt|Rev|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Tita|Tito|"
     rf"Lola|Lolo|Grandad|Granddad|Grandpa|Grandma|Granny|Nana|Auntie|Aunty|Aunt|Uncle|"
-    rf"Familie|Midwife|Pastor)\.?\s+((?:[A-Z]\.[ \t]*)?{_NAME}(?:[ \t]+{_NAME})?)"
+    rf"Familie|Midwife|Pastor)\.?\s+((?:[A-Z]\.[ \t]*)?{_NAME}(?:[ \t]+{_NAME}){{0,2}})"
 )
 # Disease names that are also surnames: after a title they are the person ("Dr. Addison").
 _EPONYMS = frozenset(_WORDS["eponyms"].split())
@@ -712,15 +734,21 @@ _INTRO_NAME = re.compile(
 )
 # Introductions in other languages. The naming verbs ("je m'appelle", "me llamo", "ze heet")
 # say a name follows; "I am" ("soy", "sono", "ich bin") needs a name that looks like one.
-_FOREIGN_INTRO = re.compile(
-    r"(?i:\b(?P<naming>je m'appelle|je m\u2019appelle|me llamo|mi nombre es|se llama|"
+_FOREIGN_NAMING = (
+    r"je m'appelle|je m\u2019appelle|me llamo|mi nombre es|se llama|"
     r"mi chiamo|si chiama|mein name ist|ich hei(?:ß|ss)e|ik heet|ze heet|hij heet|"
     r"mijn naam is|nazywam si[ęe]|mam na imi[ęe]|me chamo|meu nome [ée]|chamo-me|"
-    r"t[êe]n t[ôo]i l[àa]|t[ôo]i l[àa]|ako si|pangalan ko ay)"
-    r"|(?P<am>\b(?:soy|sono|ich bin|ik ben|je suis|moi c'est|sou (?:a|o)|sou|jestem)))"
+    r"t[êe]n t[ôo]i l[àa]|t[ôo]i l[àa]|ako si|pangalan ko ay"
+)
+_FOREIGN_AM = r"soy|sono|ich bin|ik ben|je suis|moi c'est|sou (?:a|o)|sou|jestem"
+_FOREIGN_INTRO = re.compile(
+    rf"(?i:\b(?P<naming>{_FOREIGN_NAMING})|(?P<am>\b(?:{_FOREIGN_AM})))"
     rf"\s+({_FULL_NAME})"
     r"|(?:\u0627\u0633\u0645\u064a)\s+(" + _FULL_NAME + r")"  # Arabic "my name is"
 )
+# The same leads without the case-blind flag, for a fast test on the lower-cased message
+# (a case-blind alternation is slow in `re`).
+_FOREIGN_CUE = re.compile(rf"\b(?:{_FOREIGN_NAMING}|{_FOREIGN_AM})|\u0627\u0633\u0645\u064a")
 _CJK_INTRO = re.compile(r"(?:我叫|我的名字是|我的名字叫|我是)([\u4e00-\u9fff]{2,4})")
 # Relations in other languages: "mon fils Hugo", "mi madre Carmen", "mijn moeder Ria".
 _FOREIGN_RELATION = re.compile(
@@ -768,6 +796,11 @@ _LOWER_RELATION = re.compile(
 _WORD_NAMES = frozenset(_WORDS["word_names"].split())
 # "Noah and Mia", after a relation's name.
 _AND_NAME = re.compile(rf"\s+(?:and|&)\s+({_NAME})\b")
+# The next name in a list: "…, Raj and Kwabena", "… & the twins"? (no: a name must follow).
+_LIST_NEXT = re.compile(
+    rf"(?P<sep>\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+)({_NAME})\b(?!['\u2019]s)"
+)
+_LOWER_LIST_NEXT = re.compile(r"(?P<sep>\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+)([a-z][a-z'-]+)\b")
 # "Tunde and I check it daily".
 _NAME_AND_I = re.compile(rf"\b({_NAME})\s+and\s+(?:I|me)\b")
 # "Sarah Whitcombe (F, 34) phoned": a name followed by sex and age, as in clinical notes.
@@ -783,9 +816,13 @@ _OWNER = re.compile(
     r"anomaly|sarcoma|lymphoma|ulcer|node|tumou?r|reflex|maneuver|manoeuvre|contracture))"
 )
 # "(Marta)", "(Yuki Tanaka)" right after a phone, an email, a link or "me".
-_PAREN_NAME = re.compile(rf"\(\s*({_FULL_NAME})\s*\)")
+# "(Ruby and Finn)" after "the twins", "(Pat Doyle)" after "my mum's mobile".
+_PAREN_NAME = re.compile(
+    rf"\(\s*({_FULL_NAME})(?=\s*\)|\s*(?:,|and|&)\s*{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*\s*\))"
+)
 _BEFORE_PAREN = re.compile(
-    r"(?:\d[\d ().-]{6,}\d|@[\w.-]+\.\w+|\bdot \w+|\bme|[\u4e00-\u9fff]|\S*[/?=]\S{4,})"
+    r"(?:\d[\d ().-]{6,}\d|@[\w.-]+\.\w+|\bdot \w+|\bme|[\u4e00-\u9fff]|\S*[/?=]\S{4,}"
+    rf"|\b{_RELATIONS}s?(?:['\u2019]s(?:\s+[\w-]+){{1,2}})?)"
     r"\s*[,;:]?\s*$"
 )
 # "thanks Mike", "Grazie Federica!", "Danke an Petra für die Hilfe!".
@@ -822,6 +859,19 @@ _NAME_SAID = re.compile(
     rf"|\b(?:[Bb]aby|[Ll]ittle|[Ll]il)\s+({_NAME})\b"
     rf"|\b(?i:since|after|when|before)\s+({_NAME})\s+(?:passed|died|left us)\b"
 )
+# Substrings one of which every `_NAME_SAID` holds.
+_NAME_SAID_CUES = (
+    " here",
+    "\nhere",
+    "\there",
+    "from ",
+    "baby",
+    "little",
+    "lil",
+    "passed",
+    "died",
+    "left us",
+)
 _SIGNATURE = re.compile(
     rf"(?:^|\n|[.!?]\s+)\s*(?:[-\u2013\u2014~]+\s*|(?:thanks|thank you|regards|best|cheers|"
     rf"sincerely|kind regards|"
@@ -846,6 +896,7 @@ _ID_WORD = re.compile(
     r"aged? \d",
     re.IGNORECASE,
 )
+_ID_WORD_LOW = re.compile(_ID_WORD.pattern)  # for the lower-cased message: see _FOREIGN_CUE
 # A wristband or a form: "LOPEZ, ADRIANA MRN …".
 _CAPS_NAME = re.compile(
     r"\b([A-Z]{2,}(?:[-'][A-Z]+)?,\s?[A-Z]{2,}(?:\s[A-Z]{2,})?)\s+(?=(?i:" + _ID_WORD.pattern + "))"
@@ -998,7 +1049,9 @@ def _persons(text: str) -> Iterator[Span]:
         trimmed = _trim_name(text, m.start(1), m.end(1))
         if trimmed and _name_ok(m.group(1)):
             yield Span(K.PERSON, *trimmed)
-    for m in _NAME_SAID.finditer(text):
+    low = text.lower()
+    said = any(cue in low for cue in _NAME_SAID_CUES)
+    for m in _NAME_SAID.finditer(text) if said else ():
         group = next(g for g in (1, 2, 3) if m.group(g))
         name = m.group(group)
         if _name_ok(name) and name.split()[0].lower() in _FIRST_NAMES:
@@ -1031,8 +1084,10 @@ def _persons_by_what_follows(text: str) -> Iterator[Span]:
         known = m.group(1).split()[0].lower() in _FIRST_NAMES
         if trimmed and _name_ok(m.group(1)) and (several or known):
             yield Span(K.PERSON, *trimmed)
-    for pattern, cue in ((_NAME_THEN_ID, _ID_WORD), (_NAME_THEN_CONTACT, _CONTACT)):
-        if cue.search(text):
+    low = text.lower()
+    cues = ((_NAME_THEN_ID, _ID_WORD_LOW.search(low)), (_NAME_THEN_CONTACT, _CONTACT.search(text)))
+    for pattern, cue in cues:
+        if cue:
             for m in pattern.finditer(text):
                 if _plain_name(m.group(1)):
                     yield _span(K.PERSON, m, 1)
@@ -1063,7 +1118,13 @@ _MEDICAL_TERM = re.compile(
 
 
 def _known(name: str) -> bool:
-    return name.split(maxsplit=1)[0].lower() in _FIRST_NAMES
+    first = name.split(maxsplit=1)[0].lower()
+    # "Oisín", "Zoë": a known name written with or without its accents.
+    return first in _FIRST_NAMES or (not first.isascii() and _plain_letters(first) in _FIRST_NAMES)
+
+
+def _plain_letters(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _person_span(text: str, start: int, end: int) -> Span | None:
@@ -1078,7 +1139,8 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
     """Names in other languages and in looser places: foreign introductions and relations,
     lower-case known names after a relation, a name in brackets after a phone or an email,
     thanks and greetings, "X here", "X and I", a known name as an owner, roles."""
-    for m in _FOREIGN_INTRO.finditer(text):
+    low = text.lower()
+    for m in _FOREIGN_INTRO.finditer(text) if _FOREIGN_CUE.search(low) else ():
         group = 3 if m.group(3) else 4
         name = m.group(group)
         several = len(name.split()) > 1
@@ -1104,11 +1166,9 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
         if word in _FIRST_NAMES and word not in _WORD_NAMES:
             yield _span(K.PERSON, m, 1)
     for m in _PAREN_NAME.finditer(text):
-        if _BEFORE_PAREN.search(text[max(0, m.start() - 60) : m.start()]) and _plain_name(
-            m.group(1)
-        ):
+        before = text[max(0, m.start() - 60) : m.start()]
+        if _BEFORE_PAREN.search(before) and _plain_name(m.group(1)) and _name_ok(m.group(1)):
             yield _span(K.PERSON, m, 1)
-    low = text.lower()
     thanked = any(stem in low for stem in _THANKS_STEMS)  # most messages thank nobody
     for m in _THANKS_NAME.finditer(text) if thanked else ():
         name = m.group(1)
@@ -1139,18 +1199,34 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
             span = _person_span(text, m.start(group), m.end(group))
             if span:
                 yield span
-    if _ID_WORD.search(text):
-        for m in _CAPS_NAME.finditer(text):
-            yield _span(K.PERSON, m, 1)
+    for m in _CAPS_NAME.finditer(text) if _ID_WORD_LOW.search(low) else ():
+        yield _span(K.PERSON, m, 1)
 
 
 def _names_listed(text: str, taken: list[Span]) -> Iterator[Span]:
-    """A name joined to a name already found: "my twins [Noah] and Mia"."""
+    """Names joined to a name already found: "my twins [Noah] and Mia", "members [Siobhan],
+    Raj and Kwabena", "thank you [sarah] and jamal": a comma list counts when it closes with
+    "and", or name by name when each is a known first name."""
     for span in taken:
-        if span.kind is K.PERSON:
-            m = _AND_NAME.match(text, span.end)
-            if m and _plain_name(m.group(1)):
-                yield _span(K.PERSON, m, 1)
+        if span.kind is not K.PERSON:
+            continue
+        lower = text[span.start].islower()
+        chain: list[re.Match[str]] = []
+        m = (_LOWER_LIST_NEXT if lower else _LIST_NEXT).match(text, span.end)
+        while m and len(chain) < 8:  # noqa: PLR2004
+            chain.append(m)
+            m = (_LOWER_LIST_NEXT if lower else _LIST_NEXT).match(text, m.end())
+        closed = max((i for i, c in enumerate(chain) if "," not in c.group("sep")), default=-1)
+        for index, c in enumerate(chain):
+            name = c.group(2)
+            if lower and (name not in _FIRST_NAMES or name in _WORD_NAMES):
+                break
+            if not lower and not _plain_name(name):
+                break
+            if index <= closed or (not lower and _known(name) and name.lower() not in _WORD_NAMES):
+                yield _span(K.PERSON, c, 2)
+            else:
+                break
 
 
 def _persons_after_with(text: str) -> Iterator[Span]:
@@ -1160,6 +1236,177 @@ def _persons_after_with(text: str) -> Iterator[Span]:
         name = m.group(1)
         known = _known(name) and name.lower() not in _WORD_NAMES and name not in _EPONYMS
         if known and _plain_name(name):
+            yield _span(K.PERSON, m, 1)
+
+
+# Names among people being thanked, welcomed or greeted, and names after a role or a door.
+# "thank you sarah and jamal": lower-case known first names after thanks.
+_LOWER_THANKS = re.compile(
+    r"\b(?:thanks|thank you|thx|ty|cheers)(?:\s+(?:so much|again|to))?\s+([a-z][a-z'-]+)\b"
+)
+# "welcome to our new members Siobhan, …", "Happy birthday to our resident night owl Chinedu".
+_GREETED = re.compile(
+    r"\b(?i:(?P<lead>welcome|happy (?:birthday|bday|anniversary)|congrat(?:ulation)?s|"
+    r"shout-? ?out|get well soon|big thanks|hugs)(?:\s+(?:back|to))?)"
+    rf"(?P<who>(?:\s+(?i:our|my|the)(?:\s+[a-z]+){{0,4}})?)\s+(?P<name>{_FULL_NAME})"
+)
+_GREET_CUES = (
+    "big thanks",
+    "welcome",
+    "birthday",
+    "bday",
+    "anniversary",
+    "congrat",
+    "shout",
+    "get well",
+    "hugs",
+)
+# "nurse Kemi", "transplant coordinator Nadia", "host is Angela", "Nurse practitioner Lindiwe
+# Dube": a name after a role said without "the".
+_ROLE_WORDS = (
+    r"(?:nurse|practitioner|physio|physiotherapist|midwife|dietitian|dietician|pharmacist|"
+    r"therapist|counsell?or|counselor|receptionist|co-?ordinator|organi[sz]er|facilitator|host|"
+    r"volunteer|chaplain|paramedic|registrar|doula|caseworker|navigator|social worker|"
+    r"health visitor|care assistant|key worker|speech therapist|hygienist|optician|sonographer|"
+    r"radiographer|phlebotomist|porter|matron|psychologist|psychiatrist|surgeon|anaesthetist)"
+)
+# Substrings of every role word: a cheap test that skips most messages.
+_ROLE_CUES = (
+    "nurse",
+    "practitioner",
+    "physio",
+    "midwife",
+    "dieti",
+    "pharmacist",
+    "therapist",
+    "counsel",
+    "receptionist",
+    "ordinator",
+    "organi",
+    "facilitator",
+    "host",
+    "volunteer",
+    "chaplain",
+    "paramedic",
+    "registrar",
+    "doula",
+    "caseworker",
+    "navigator",
+    "social worker",
+    "health visitor",
+    "care assistant",
+    "key worker",
+    "hygienist",
+    "optician",
+    "sonographer",
+    "radiographer",
+    "phlebotomist",
+    "porter",
+    "matron",
+    "psycholog",
+    "psychiatrist",
+    "surgeon",
+    "anaesthetist",
+)
+_DOOR_CUES = ("buzzer", "bell", "intercom", "letterbox", "mailbox", "door", "nameplate")
+_BARE_ROLE_NAME = re.compile(
+    rf"\b(?i:{_ROLE_WORDS})(?:\s+(?i:{_ROLE_WORDS}))?\s+(?:(?:is|was)\s+)?({_FULL_NAME})"
+)
+# "Gráinne the stoma nurse", "and Gareth the physio".
+_NAME_THE_ROLE = re.compile(
+    rf"(?:^|[,.!?;:]\s*|\b(?:and|&|to|with)\s+)({_NAME}(?:\s+{_NAME})?)\s+the\s+"
+    rf"(?:[a-z]+\s+){{0,2}}(?i:{_ROLE_WORDS})\b"
+)
+# "dr mbeki at the pain clinic": a lower-case word after a lower-case "dr" that reads as a name
+# by what follows it, and is no word a doctor is usually followed by.
+_LOWER_DR = re.compile(
+    r"(?<![\w.])dr\.?\s+([a-z][a-z'-]{2,})(?=\s+(?:at|from|in|who|said|says|told|is|was|and|"
+    r"has|had|thinks|wants|gave|prescribed|recommended)\b|['\u2019]s\b|\s*[,.!?)]|\s*$)"
+)
+_NOT_AFTER_DR = frozenset(_WORDS["not_after_dr"].split())
+# "Buzzer says Okoro", "the name on the door is Kowalski".
+_DOOR_NAME = re.compile(
+    r"\b(?i:buzzer|doorbell|intercom|bell|letterbox|mailbox|door|nameplate|name on the (?:door|"
+    rf"bell|buzzer))\s+(?i:says|reads|is|shows)\s*:?\s+({_FULL_NAME})"
+)
+# "Harvey's N.H.S. number", "Amara's MRN": a name owning an identifier.
+_NAME_OWNS_ID = re.compile(
+    rf"\b({_NAME})['\u2019]s\s+(?=(?i:n\.?h\.?s\.?\s|mrn|ssn|social security|d\.?o\.?b|"
+    r"date of birth|insurance|medicare|medicaid|member(?:ship)? (?:id|number)|policy|passport|"
+    r"patient (?:id|number)|record number|chart|details|address|phone|mobile|email))"
+)
+# "the pharmacy has me as C. Ruiz-Delgado", "booked under Tom Reyes".
+_LISTED_AS = re.compile(
+    r"\b(?:(?:has|have|had|got|put|lists?|listed|registered|booked|down|filed|spelt|spelled)"
+    r"\s+(?:me|him|her|them|us|it)?\s*(?:down\s+)?(?:as|under)|under the name(?: of)?)\s+"
+    rf"((?:[A-Z]\.\s?)?{_FULL_NAME})"
+)
+# "Big Mike (my dad)": a name or nickname followed by who they are in brackets.
+_NAME_THEN_RELATION = re.compile(
+    rf"((?:{_NAME}\s+)?{_NAME})\s*\((?:my|our|his|her|their)\s+(?:\w+\s+)?{_RELATIONS}\)"
+)
+# "…, Mohammed, and I'll…": a known first name said to someone between commas.
+_VOCATIVE = re.compile(rf",\s*({_NAME}),\s")
+# "xx Jo & the twins": a name after kisses that sign a message.
+_KISSES_NAME = re.compile(
+    rf"(?:^|\s)(?i:x{{2,4}}|love)\s+({_NAME})(?=\s*(?:$|[&,.!]|\s+(?:and|&)\b))"
+)
+
+
+def _persons_around_people(text: str) -> Iterator[Span]:
+    """Names being thanked, welcomed or wished well, after a role, a door or kisses, owning
+    an id, listed as someone, or followed by who they are ("Big Mike (my dad)")."""
+    low = text.lower()
+    if any(stem in low for stem in ("than", "thx", "ty ", "cheers")):
+        for m in _LOWER_THANKS.finditer(text):
+            word = m.group(1)
+            if word in _FIRST_NAMES and word not in _WORD_NAMES:
+                yield _span(K.PERSON, m, 1)
+    if any(cue in low for cue in _GREET_CUES):
+        for m in _GREETED.finditer(text):
+            name = m.group("name")
+            listed = _LIST_NEXT.match(text, m.end("name")) is not None
+            strong = bool(m.group("who")) or "birth" in m.group("lead").lower()
+            if _plain_name(name) and (strong or listed or _known(name)):
+                span = _person_span(text, m.start("name"), m.end("name"))
+                if span:
+                    yield span
+    if any(cue in low for cue in _ROLE_CUES):
+        for pattern in (_BARE_ROLE_NAME, _NAME_THE_ROLE):
+            for m in pattern.finditer(text):
+                name = m.group(1)
+                # "Rang the pharmacist": before a role only a known or a full name is one.
+                sure = pattern is _BARE_ROLE_NAME or _known(name) or len(name.split()) > 1
+                if sure and _plain_name(name):
+                    span = _person_span(text, m.start(1), m.end(1))
+                    if span:
+                        yield span
+    if "dr " in low or "dr." in low:
+        for m in _LOWER_DR.finditer(text):
+            word = m.group(1)
+            if (
+                word not in _NOT_LOWER_NAMES
+                and word not in _NOT_AFTER_DR
+                and not re.search(r"(?:ed|ing|ly|s)$", word)
+            ):
+                yield _span(K.PERSON, m, 1)
+    patterns = (
+        (_DOOR_NAME, any(cue in low for cue in _DOOR_CUES)),
+        (_LISTED_AS, " as " in low or "under " in low),
+        (_NAME_THEN_RELATION, "(" in text),
+        (_KISSES_NAME, "xx" in low or "love " in low),
+    )
+    for pattern, cued in patterns:
+        for m in pattern.finditer(text) if cued else ():
+            if _plain_name(m.group(1).split()[-1]):
+                yield _span(K.PERSON, m, 1)
+    if "'" in text or "\u2019" in text:
+        for m in _NAME_OWNS_ID.finditer(text):
+            if _plain_name(m.group(1)) and m.group(1) not in _EPONYMS:
+                yield _span(K.PERSON, m, 1)
+    for m in _VOCATIVE.finditer(text):
+        name = m.group(1)
+        if _known(name) and name.lower() not in _WORD_NAMES and _plain_name(name):
             yield _span(K.PERSON, m, 1)
 
 
@@ -1184,6 +1431,7 @@ FINDERS: tuple[Finder, ...] = (
     _persons_by_what_follows,
     _persons_elsewhere,
     _persons_after_with,
+    _persons_around_people,
 )
 # Finders whose every form holds a digit (an address has a house, block, postcode or box
 # number), skipped on a message without one: most messages, and a third of the scan time.

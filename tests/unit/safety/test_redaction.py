@@ -327,3 +327,58 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
     assert redact(text) == (text, ())
+
+
+@pytest.mark.parametrize(
+    ("text", "secrets"),
+    [
+        # lists of names after thanks, a welcome or a birthday
+        ("big thanks to Tendai, Priya and Olu for the lifts", ["Tendai", "Priya", "Olu"]),
+        ("thanks emma and james for visiting", ["emma", "james"]),
+        ("Happy birthday to our brave warrior Tobenna!", ["Tobenna"]),
+        ("welcome Yusuf and Mei to the carers chat", ["Yusuf", "Mei"]),
+        # names after a role, before "the <role>", after a door, kisses or "as"
+        ("my physio Anouk said 3 sets a day", ["Anouk"]),
+        ("the ward matron, sorry, registrar Dimitri Papadakis", ["Dimitri Papadakis"]),
+        ("our group facilitator is Bronwen", ["Bronwen"]),
+        ("Oisín the diabetes nurse rang back", ["Oisín"]),
+        ("saw dr okonjo at the fracture clinic", ["okonjo"]),
+        ("intercom reads Kowalczyk, top bell", ["Kowalczyk"]),
+        ("see you all soon xx Bea", ["Bea"]),
+        ("the surgery has her down as M. Fitzgerald-Hale", ["M. Fitzgerald-Hale"]),
+        ("Little Stevie (my nephew) had his tonsils out", ["Little Stevie"]),
+        ("Tomasz's NHS number is on the letter", ["Tomasz"]),
+        ("call her after 5, Aisha, she's expecting you", ["Aisha"]),
+        ("the nurses (Femi and Grace) were lovely", ["Femi", "Grace"]),
+        ("my sister's phone (Dana Ruiz) is off", ["Dana Ruiz"]),
+        ("Prof. Tran Thi Mai explained the scan", ["Prof. Tran Thi Mai"]),
+    ],
+)
+def test_names_among_people_thanked_greeted_or_named_by_role_are_removed(
+    text: str, secrets: list[str]
+) -> None:
+    spans = redact(text)[1]
+    found = [text[s.start : s.end] for s in spans if s.kind is K.PERSON]
+    assert all(secret in found for secret in secrets), found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rang the pharmacist and she said it was fine",
+        "thanks everyone and good night",
+        "my dad's been caring for mum (Alzheimer's) alone",
+        "dr appointment at 3 and dr said rest",
+        "welcome to London, the clinic is on the left",
+        "the nurse Monday said the same",
+        "Happy birthday to the NHS, 75 years",
+        "I booked it under my own name as usual",
+    ],
+)
+def test_roles_diseases_places_and_words_near_those_cues_are_kept(text: str) -> None:
+    assert redact(text) == (text, ())
+
+
+def test_a_personal_video_room_is_a_link_with_an_identifier() -> None:
+    text = "join me at https://doxy.me/drhalvorsen for the review"
+    assert redact(text)[0] == "join me at [URL_WITH_ID] for the review"
