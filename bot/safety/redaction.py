@@ -364,7 +364,8 @@ _INSURER_POLICY = re.compile(
 )
 # "policy W240118877-01": a policy followed by an id needs no other label.
 _FOUR_DIGITS = re.compile(r"\d[\s.-]?\d[\s.-]?\d[\s.-]?\d")
-_DATE_SHAPE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}")  # a date on a card is no id
+# A date on a card or a year range ("policy 2023/24") is no id.
+_DATE_SHAPE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?:19|20)\d\d[/-]\d\d(?:\d\d)?")
 _POLICY_ID = re.compile(r"\bpolicy\s+(?=[A-Z0-9-]*\d)" + _ID_VALUE, re.IGNORECASE)
 _INSURER = re.compile(
     r"\b(?:insurance|insurer|policy|member|plan|medicare|medicaid|aetna|cigna|humana|kaiser|"
@@ -473,9 +474,11 @@ _FULL_DATE = re.compile(
 )
 _VISIT = re.compile(
     r"\b(?:on|appt|appointment|seen|admitted|discharged|visit|scheduled|booked|since|until|from|"
-    r"exp(?:ires|iry)?|issued|valid|dated|surgery|scan|op)\W*$",
+    r"exp(?:ires|iry)?|issued|valid|dated|surgery|scan|op|jab|vaccine|vaccinated|dose|test|"
+    r"tested|diagnosed|started|stopped|last|next|due|by|before|after)\W*$",
     re.IGNORECASE,
 )
+_VISIT_AFTER = re.compile(r"^\W*(?:appt|appointment|visit|clinic|surgery|scan|jab)\b", re.I)
 
 
 # Substrings of every `_DOB_WORD`: a cheap test that skips most messages.
@@ -494,7 +497,8 @@ def _dobs_in_sentence(text: str) -> Iterator[Span]:
         if not _DOB_WORD.search(sentence.group()):
             continue
         for m in _FULL_DATE.finditer(text, sentence.start(), sentence.end()):
-            if not _VISIT.search(text[max(0, m.start() - 20) : m.start()]):
+            before, after = text[max(0, m.start() - 20) : m.start()], text[m.end() : m.end() + 20]
+            if not _VISIT.search(before) and not _VISIT_AFTER.search(after):
                 yield _span(K.DATE_OF_BIRTH, m)
 
 
@@ -620,7 +624,7 @@ _ADDRESS_PART = re.compile(
     rf"(?P<postcode>{_POSTCODE})"
     r"|(?P<number>\d{1,4}[a-z]?(?=\s*,))"
     r"|(?P<cep>\d{5}-\d{3}(?!\d))"
-    r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?)"
+    r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?|(?-i:Co\.?|County)\s+[A-Z][a-z]+)"
     # a Dutch postcode has two letters after its four digits ("1015 CJ Amsterdam")
     rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4,6}}|\d{{4}}\s?(?-i:[A-Z]{{2}}))\s+{_CAP}"
     rf"(?:[ -]{_CAP})?)"
@@ -765,7 +769,7 @@ _LOWER_INTRO = re.compile(
 )
 _NOT_LOWER_NAMES = frozenset(_WORDS["not_lower_names"].split())
 _RELATIONS = (
-    r"(?:twins?|sons|daughters|kids|grandson|granddaughter|son|daughter|husband|"
+    r"(?:twins?|sons|daughters|kids|boys|girls|lads|grandkids|grandchildren|children|grandson|granddaughter|son|daughter|husband|"
     r"wife|partner|mom|mum|mother|dad|father|brother|sister|bro|sis|friend|freind|frend|bestie|"
     r"mate|flatmate|housemate|roomie|boyfriend|girlfriend|bf|gf|ex|grandma|grandmother|grandpa|"
     r"grandfather|grandad|granddad|gran|granny|nan|nana|stepson|stepdaughter|stepmum|stepdad|"
@@ -809,9 +813,14 @@ _NAME_SEX_AGE = re.compile(
 )
 # "I've swapped Sunday with Derek": a known first name after "with" mid-sentence.
 _WITH_NAME = re.compile(rf"(?<=[a-z,] )with\s+({_NAME})\b(?!['\u2019]s|\s+[A-Z])")
+# Saints and the famous are not whom a patient names: "St Vincent's", "Prince Harry's book".
+_NOT_OWNER_BEFORE = (
+    r"(?<!St )(?<!St\. )(?<!Saint )(?<!Prince )(?<!Princess )(?<!King )(?<!Queen )"
+    r"(?<!President )(?<!Pope )"
+)
 # "Oscar's school": a known first name as an owner.
 _OWNER = re.compile(
-    rf"(?<!St )(?<!St\. )(?<!Saint )\b({_NAME})['\u2019]s\b"
+    rf"{_NOT_OWNER_BEFORE}\b({_NAME})['\u2019]s\b"
     r"(?!\s+(?i:wort|disease|syndrome|disorder|palsy|sign|test|law|rule|criteria|phenomenon|"
     r"anomaly|sarcoma|lymphoma|ulcer|node|tumou?r|reflex|maneuver|manoeuvre|contracture))"
 )
@@ -1242,16 +1251,19 @@ def _persons_after_with(text: str) -> Iterator[Span]:
 # Names among people being thanked, welcomed or greeted, and names after a role or a door.
 # "thank you sarah and jamal": lower-case known first names after thanks.
 _LOWER_THANKS = re.compile(
-    r"\b(?:thanks|thank you|thx|ty|cheers)(?:\s+(?:so much|again|to))?\s+([a-z][a-z'-]+)\b"
+    r"\b(?:thanks|thank you|thank u|thanx|thx|ty|tysm|cheers)(?:\s+(?:so much|again|to))?"
+    r"\s+([a-z][a-z'-]+)\b"
 )
 # "welcome to our new members Siobhan, …", "Happy birthday to our resident night owl Chinedu".
 _GREETED = re.compile(
     r"\b(?i:(?P<lead>welcome|happy (?:birthday|bday|anniversary)|congrat(?:ulation)?s|"
-    r"shout-? ?out|get well soon|big thanks|hugs)(?:\s+(?:back|to))?)"
+    r"shout-? ?out|get well soon|big thanks|hugs|"
+    r"(?P<thanks>thanks|thank you)(?:\s+(?:so much|a lot|again|heaps|loads))?\s+to)"
+    r"(?:\s+(?:back|aboard|to))?)"
     rf"(?P<who>(?:\s+(?i:our|my|the)(?:\s+[a-z]+){{0,4}})?)\s+(?P<name>{_FULL_NAME})"
 )
 _GREET_CUES = (
-    "big thanks",
+    "thank",
     "welcome",
     "birthday",
     "bday",
@@ -1310,7 +1322,8 @@ _ROLE_CUES = (
 )
 _DOOR_CUES = ("buzzer", "bell", "intercom", "letterbox", "mailbox", "door", "nameplate")
 _BARE_ROLE_NAME = re.compile(
-    rf"\b(?i:{_ROLE_WORDS})(?:\s+(?i:{_ROLE_WORDS}))?\s+(?:(?:is|was)\s+)?({_FULL_NAME})"
+    rf"\b(?i:{_ROLE_WORDS})(?:\s+(?i:{_ROLE_WORDS}|specialist|manager|lead|advis[eo]r|"
+    rf"educator|assistant|consultant))?\s+(?:(?:is|was)\s+)?({_FULL_NAME})"
 )
 # "Gráinne the stoma nurse", "and Gareth the physio".
 _NAME_THE_ROLE = re.compile(
@@ -1323,6 +1336,8 @@ _LOWER_DR = re.compile(
     r"(?<![\w.])dr\.?\s+([a-z][a-z'-]{2,})(?=\s+(?:at|from|in|who|said|says|told|is|was|and|"
     r"has|had|thinks|wants|gave|prescribed|recommended)\b|['\u2019]s\b|\s*[,.!?)]|\s*$)"
 )
+# Hospitals named after a person, said with a possessive ("Guy's MRN").
+_HOSPITAL_OWNERS = frozenset(_WORDS["hospital_owners"].split())
 _NOT_AFTER_DR = frozenset(_WORDS["not_after_dr"].split())
 # "Buzzer says Okoro", "the name on the door is Kowalski".
 _DOOR_NAME = re.compile(
@@ -1331,7 +1346,8 @@ _DOOR_NAME = re.compile(
 )
 # "Harvey's N.H.S. number", "Amara's MRN": a name owning an identifier.
 _NAME_OWNS_ID = re.compile(
-    rf"\b({_NAME})['\u2019]s\s+(?=(?i:n\.?h\.?s\.?\s|mrn|ssn|social security|d\.?o\.?b|"
+    rf"{_NOT_OWNER_BEFORE}\b({_NAME})['\u2019]s\s+"
+    r"(?=(?i:n\.?h\.?s\.?\s|mrn|ssn|social security|d\.?o\.?b|"
     r"date of birth|insurance|medicare|medicaid|member(?:ship)? (?:id|number)|policy|passport|"
     r"patient (?:id|number)|record number|chart|details|address|phone|mobile|email))"
 )
@@ -1353,6 +1369,16 @@ _KISSES_NAME = re.compile(
 )
 
 
+def _list_closed(text: str, first: re.Match[str]) -> bool:
+    """Whether a list of names that starts with `first` ends on "and <name>"."""
+    m: re.Match[str] | None = first
+    while m is not None:
+        if "," not in m.group("sep"):
+            return True
+        m = _LIST_NEXT.match(text, m.end())
+    return False
+
+
 def _persons_around_people(text: str) -> Iterator[Span]:
     """Names being thanked, welcomed or wished well, after a role, a door or kisses, owning
     an id, listed as someone, or followed by who they are ("Big Mike (my dad)")."""
@@ -1365,7 +1391,12 @@ def _persons_around_people(text: str) -> Iterator[Span]:
     if any(cue in low for cue in _GREET_CUES):
         for m in _GREETED.finditer(text):
             name = m.group("name")
-            listed = _LIST_NEXT.match(text, m.end("name")) is not None
+            nxt = _LIST_NEXT.match(text, m.end("name"))
+            # "thanks to Pfizer and Moderna" thanks no one: after thanks a list needs a known
+            # name and must close on a name ("…, Marie Curie and the hospice team" does not)
+            listed = nxt is not None and (
+                not m.group("thanks") or (_known(nxt.group(2)) and _list_closed(text, nxt))
+            )
             strong = bool(m.group("who")) or "birth" in m.group("lead").lower()
             if _plain_name(name) and (strong or listed or _known(name)):
                 span = _person_span(text, m.start("name"), m.end("name"))
@@ -1376,8 +1407,7 @@ def _persons_around_people(text: str) -> Iterator[Span]:
             for m in pattern.finditer(text):
                 name = m.group(1)
                 # "Rang the pharmacist": before a role only a known or a full name is one.
-                sure = pattern is _BARE_ROLE_NAME or _known(name) or len(name.split()) > 1
-                if sure and _plain_name(name):
+                if _plain_name(name):
                     span = _person_span(text, m.start(1), m.end(1))
                     if span:
                         yield span
@@ -1387,7 +1417,7 @@ def _persons_around_people(text: str) -> Iterator[Span]:
             if (
                 word not in _NOT_LOWER_NAMES
                 and word not in _NOT_AFTER_DR
-                and not re.search(r"(?:ed|ing|ly|s)$", word)
+                and not re.search(r"(?:ed|ing|ly)$", word)
             ):
                 yield _span(K.PERSON, m, 1)
     patterns = (
@@ -1402,7 +1432,8 @@ def _persons_around_people(text: str) -> Iterator[Span]:
                 yield _span(K.PERSON, m, 1)
     if "'" in text or "\u2019" in text:
         for m in _NAME_OWNS_ID.finditer(text):
-            if _plain_name(m.group(1)) and m.group(1) not in _EPONYMS:
+            name = m.group(1)
+            if _plain_name(name) and name not in _EPONYMS and name not in _HOSPITAL_OWNERS:
                 yield _span(K.PERSON, m, 1)
     for m in _VOCATIVE.finditer(text):
         name = m.group(1)

@@ -292,6 +292,9 @@ def test_identifiers_after_labels_used_around_the_world_are_removed(
         "Hep B. 2 doses given, Bupa covered it",
         "I read the privacy policy twice",
         "vitamin B 1 2 drops daily",
+        "my policy 2023/24 covers physio",
+        "DOB on file; is 12/05/2025 appointment time ok",
+        "born in 1985, had my jab 03/02/2021",
     ],
 )
 def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> None:
@@ -309,6 +312,7 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
         ),
         ("we moved to 22 Northgate, Chester CH1 2HA", "22 Northgate, Chester CH1 2HA"),
         ("I'm at 4 Meadow View, Kinsale", "4 Meadow View, Kinsale"),
+        ("it's 3 Church View, Ballina, Co. Mayo", "3 Church View, Ballina, Co. Mayo"),
         ("drop it at 512 elm creek rd dallas tx 75201 pls", "512 elm creek rd dallas tx 75201"),
         (
             "livrer au 80 boulevard Saint-Laurent E, app. 12, Montréal QC H2X 2T1.",
@@ -352,6 +356,12 @@ def test_numbers_before_words_are_not_addresses(text: str) -> None:
         ("the nurses (Femi and Grace) were lovely", ["Femi", "Grace"]),
         ("my sister's phone (Dana Ruiz) is off", ["Dana Ruiz"]),
         ("Prof. Tran Thi Mai explained the scan", ["Prof. Tran Thi Mai"]),
+        ("thanks so much to Lerato, Sam and Emma for the cards", ["Lerato", "Sam", "Emma"]),
+        ("welcome aboard Xiadani and Oskar!", ["Xiadani", "Oskar"]),
+        ("Diabetes nurse specialist Rukhsana Begum called", ["Rukhsana Begum"]),
+        ("love from Nan & the girls (Maisie and Esme)", ["Maisie", "Esme"]),
+        ("my GP is dr hennessy at the health centre", ["hennessy"]),
+        ("Philippa the practice nurse rang back", ["Philippa"]),
     ],
 )
 def test_names_among_people_thanked_greeted_or_named_by_role_are_removed(
@@ -373,6 +383,10 @@ def test_names_among_people_thanked_greeted_or_named_by_role_are_removed(
         "the nurse Monday said the same",
         "Happy birthday to the NHS, 75 years",
         "I booked it under my own name as usual",
+        "thanks to Pfizer and Moderna we are jabbed",
+        "Thanks to Macmillan, Marie Curie and the hospice team",
+        "Guy's MRN format is different",
+        "Prince William's charity runs a helpline",
     ],
 )
 def test_roles_diseases_places_and_words_near_those_cues_are_kept(text: str) -> None:
