@@ -296,7 +296,8 @@ _MRN = re.compile(
     r"acc(?:oun)?t\s?(?:#|no\.?|number)|uhid|urn|fin|"
     # "OPD reg no", "UR number" (Australia), "MR no." and "CR no." (India), "EMR number"
     r"(?:ip|op|ipd|opd|uhid|patient|clinic)\.? (?:reg(?:istration)?\.? )?(?:no\.?|number|#)|"
-    r"(?:ur|mr|mrd|cr|emr|ehr|chi|nhi|ihi) (?:no\.?|number|#)|"
+    r"(?:ur|mr|mrd|cr|emr|ehr|chi|nhi|ihi) (?:no\.?|number|#)|nhi\b|ihi\b|"
+    r"reg(?:istration)?\. no\.?|registration (?:no\.?|number)|"
     r"(?:cancer |medical |health )?cent(?:er|re) id|clinic (?:id|number|no\.?|#)|"
     r"patienten-?(?:id|nr\.?|nummer)|patientennummer|fallnummer|"
     r"num[ée]ro de dossier|dossier(?: n[°o])?|cartella clinica|historia cl[íi]nica|"
@@ -333,6 +334,7 @@ def _mrns(text: str) -> Iterator[Span]:
 # Labels that name a health-insurance number on their own, in several languages.
 _INSURANCE_LABEL = re.compile(
     r"\b(?:(?:medicaid )?cin|dbn|msp (?:number|no\.?|#)|ohip(?: number| no\.?| #)?|"
+    r"phn|personal health (?:number|no\.?)|"
     r"enrollee (?:number|no\.?|id)|(?:kranken)?versicherten-?nummer|versicherungsnummer|"
     r"krankenversicherungskarte(?: nr\.?)?|numer ubezpieczenia|"
     r"num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|carte vitale|tarjeta sanitaria|tessera sanitaria|"
@@ -357,7 +359,7 @@ _INSURER_NAMES = (
     r"southern cross|medicover|generali|metlife|prudential)"
 )
 _INSURER_POLICY = re.compile(
-    rf"\b{_INSURER_NAMES}(?!-\w)(?:\s+(?:health|insurance|medical aid|card))?[\s,:]*"
+    rf"\b{_INSURER_NAMES}\b(?!-\w)(?:\s+(?:health|insurance|medical aid|card))?[\s,:]*"
     r"(?:(?:membership|member|policy|plan|scheme|subscriber|insurance|card)\s*)?"
     r"(?:(?:id|number|no\.?|num|#)\b\.?)?\s*(?:is|was|:|=|-)?\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
@@ -1278,7 +1280,7 @@ _GREET_CUES = (
 _ROLE_WORDS = (
     r"(?:nurse|practitioner|physio|physiotherapist|midwife|dietitian|dietician|pharmacist|"
     r"therapist|counsell?or|counselor|receptionist|co-?ordinator|organi[sz]er|facilitator|host|"
-    r"volunteer|chaplain|paramedic|registrar|doula|caseworker|navigator|social worker|"
+    r"volunteer|chaplain|paramedic|registrar|doula|caseworker|keyworker|navigator|social worker|"
     r"health visitor|care assistant|key worker|speech therapist|hygienist|optician|sonographer|"
     r"radiographer|phlebotomist|porter|matron|psychologist|psychiatrist|surgeon|anaesthetist)"
 )
@@ -1303,6 +1305,7 @@ _ROLE_CUES = (
     "registrar",
     "doula",
     "caseworker",
+    "keyworker",
     "navigator",
     "social worker",
     "health visitor",
@@ -1323,7 +1326,7 @@ _ROLE_CUES = (
 _DOOR_CUES = ("buzzer", "bell", "intercom", "letterbox", "mailbox", "door", "nameplate")
 _BARE_ROLE_NAME = re.compile(
     rf"\b(?i:{_ROLE_WORDS})(?:\s+(?i:{_ROLE_WORDS}|specialist|manager|lead|advis[eo]r|"
-    rf"educator|assistant|consultant))?\s+(?:(?:is|was)\s+)?({_FULL_NAME})"
+    rf"educator|assistant|consultant))?(?:\s+(?:is|was)\s+|\s*,\s*|\s+)({_FULL_NAME})"
 )
 # "Gráinne the stoma nurse", "and Gareth the physio".
 _NAME_THE_ROLE = re.compile(
@@ -1333,8 +1336,9 @@ _NAME_THE_ROLE = re.compile(
 # "dr mbeki at the pain clinic": a lower-case word after a lower-case "dr" that reads as a name
 # by what follows it, and is no word a doctor is usually followed by.
 _LOWER_DR = re.compile(
-    r"(?<![\w.])dr\.?\s+([a-z][a-z'-]{2,})(?=\s+(?:at|from|in|who|said|says|told|is|was|and|"
-    r"has|had|thinks|wants|gave|prescribed|recommended)\b|['\u2019]s\b|\s*[,.!?)]|\s*$)"
+    r"(?<![\w.])(?:dr|mrs|prof)\.?\s+([a-z][a-z'-]{2,})(?=\s+(?:at|from|in|who|said|says|told|is|"
+    r"was|and|has|had|thinks|wants|gave|prescribed|recommended|yesterday|today|tomorrow|last|"
+    r"this|again|about|on|next|recently|but|so|because)\b|['\u2019]s\b|\s*[,.!?)]|\s*$)"
 )
 # Hospitals named after a person, said with a possessive ("Guy's MRN").
 _HOSPITAL_OWNERS = frozenset(_WORDS["hospital_owners"].split())
@@ -1411,7 +1415,7 @@ def _persons_around_people(text: str) -> Iterator[Span]:
                     span = _person_span(text, m.start(1), m.end(1))
                     if span:
                         yield span
-    if "dr " in low or "dr." in low:
+    if any(title in low for title in ("dr ", "dr.", "mrs", "prof")):
         for m in _LOWER_DR.finditer(text):
             word = m.group(1)
             if (

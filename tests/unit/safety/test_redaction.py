@@ -256,6 +256,9 @@ def test_scan_finds_a_crisis_and_redacts_in_one_pass() -> None:
         ("UHID is MAXH.0004412908.", "MAXH.0004412908", K.MRN),
         ("Patienten-Nr. 77120045 steht auf dem Brief", "77120045", K.MRN),
         ("her clinic no. 3-118-904 at the Cleveland", "3-118-904", K.MRN),
+        ("Reg. No. 2023/IPD/40218 on the discharge slip", "2023/IPD/40218", K.MRN),
+        ("her NHI is ZZB4471 in Wellington", "ZZB4471", K.MRN),
+        ("PHN 9123 456 789, moving to Victoria BC", "9123 456 789", K.INSURANCE_ID),
         # insurance ids after an insurer's name
         ("AXA membership no. 55120987 for the physio", "55120987", K.INSURANCE_ID),
         ("Medibank member ID 4412 8873 1", "4412 8873 1", K.INSURANCE_ID),
@@ -362,6 +365,10 @@ def test_numbers_before_words_are_not_addresses(text: str) -> None:
         ("love from Nan & the girls (Maisie and Esme)", ["Maisie", "Esme"]),
         ("my GP is dr hennessy at the health centre", ["hennessy"]),
         ("Philippa the practice nurse rang back", ["Philippa"]),
+        ("our keyworker is Temitope", ["Temitope"]),
+        ("asked the receptionist, Mary-Jo, twice", ["Mary-Jo"]),
+        ("went to dr. adeyemi yesterday", ["adeyemi"]),
+        ("mrs kowalski said she'd feed the cat", ["kowalski"]),
     ],
 )
 def test_names_among_people_thanked_greeted_or_named_by_role_are_removed(
@@ -387,6 +394,9 @@ def test_names_among_people_thanked_greeted_or_named_by_role_are_removed(
         "Thanks to Macmillan, Marie Curie and the hospice team",
         "Guy's MRN format is different",
         "Prince William's charity runs a helpline",
+        "NHIS/ card and a nibble 12345",
+        "ms fatigue at night is the worst",
+        "mr scan at 3 today",
     ],
 )
 def test_roles_diseases_places_and_words_near_those_cues_are_kept(text: str) -> None:
