@@ -45,12 +45,18 @@ _EMAIL = re.compile(
 _SPELLED_AT = re.compile(r"\(at\)|\[at\]|\{at\}| dot |\[dot\]")
 
 
+# An email typed a letter at a time so that bots cannot read it ("j o e 4 5 @ g m a i l . c o m").
+_SPACED_EMAIL = re.compile(r"(?<!\S)(?:[\w.+-] ){2,60}@(?: [\w-]){2,40} \.(?: [a-z]){2,4}(?!\S)")
+
+
 def _emails(text: str) -> Iterator[Span]:
     if "@" not in text and not _SPELLED_AT.search(text):
         return  # every email kept below holds one of these: most messages hold none
     for m in _EMAIL.finditer(text):
         if "@" in m.group() or _SPELLED_AT.search(m.group()):
             yield _span(K.EMAIL, m)
+    for m in _SPACED_EMAIL.finditer(text) if " @ " in text else ():
+        yield _span(K.EMAIL, m)
 
 
 # --- URLs carrying identifiers -------------------------------------------------------------------
@@ -1348,6 +1354,12 @@ _DOOR_NAME = re.compile(
     r"\b(?i:buzzer|doorbell|intercom|bell|letterbox|mailbox|door|nameplate|name on the (?:door|"
     rf"bell|buzzer))\s+(?i:says|reads|is|shows)\s*:?\s+({_FULL_NAME})"
 )
+# "label says Patricia Gomez", "the wristband read Tom Reyes": a full or known name on a label.
+_LABEL_NAME = re.compile(
+    r"\b(?i:label|wristband|band|bracelet|envelope|letter|prescription|script|bottle|box|badge|"
+    r"sticker|card|form)\s+(?i:says|said|reads|read|shows|showed|has)\s*:?\s+"
+    rf"(?i:the name\s+)?({_FULL_NAME})"
+)
 # "Harvey's N.H.S. number", "Amara's MRN": a name owning an identifier.
 _NAME_OWNS_ID = re.compile(
     rf"{_NOT_OWNER_BEFORE}\b({_NAME})['\u2019]s\s+"
@@ -1426,13 +1438,16 @@ def _persons_around_people(text: str) -> Iterator[Span]:
                 yield _span(K.PERSON, m, 1)
     patterns = (
         (_DOOR_NAME, any(cue in low for cue in _DOOR_CUES)),
+        (_LABEL_NAME, any(cue in low for cue in (" says", " said", " read", " show", " has"))),
         (_LISTED_AS, " as " in low or "under " in low),
         (_NAME_THEN_RELATION, "(" in text),
         (_KISSES_NAME, "xx" in low or "love " in low),
     )
     for pattern, cued in patterns:
         for m in pattern.finditer(text) if cued else ():
-            if _plain_name(m.group(1).split()[-1]):
+            name = m.group(1)
+            sure = pattern is not _LABEL_NAME or (_known(name) and len(name.split()) > 1)
+            if sure and _plain_name(name.split()[-1]):
                 yield _span(K.PERSON, m, 1)
     if "'" in text or "\u2019" in text:
         for m in _NAME_OWNS_ID.finditer(text):

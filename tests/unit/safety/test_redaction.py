@@ -369,6 +369,7 @@ def test_numbers_before_words_are_not_addresses(text: str) -> None:
         ("asked the receptionist, Mary-Jo, twice", ["Mary-Jo"]),
         ("went to dr. adeyemi yesterday", ["adeyemi"]),
         ("mrs kowalski said she'd feed the cat", ["kowalski"]),
+        ("the wristband read Daniel Osei, not me", ["Daniel Osei"]),
     ],
 )
 def test_names_among_people_thanked_greeted_or_named_by_role_are_removed(
@@ -396,6 +397,8 @@ def test_names_among_people_thanked_greeted_or_named_by_role_are_removed(
         "Prince William's charity runs a helpline",
         "NHIS/ card and a nibble 12345",
         "ms fatigue at night is the worst",
+        "the label says Take Two tablets daily",
+        "the box says Ibuprofen Lysine 400",
         "mr scan at 3 today",
     ],
 )
@@ -406,3 +409,8 @@ def test_roles_diseases_places_and_words_near_those_cues_are_kept(text: str) -> 
 def test_a_personal_video_room_is_a_link_with_an_identifier() -> None:
     text = "join me at https://doxy.me/drhalvorsen for the review"
     assert redact(text)[0] == "join me at [URL_WITH_ID] for the review"
+
+
+def test_an_email_typed_a_letter_at_a_time_is_removed() -> None:
+    text = "write to  t o m 9 9 @ y a h o o . c o m  not here"
+    assert redact(text)[0] == "write to  [EMAIL]  not here"
