@@ -786,7 +786,9 @@ _RELATIONS = (
     r"neurologist|cardiologist|oncologist|surgeon|therapist|psychiatrist|nurse|"
     r"pediatrician|paediatrician|dentist|midwife|physio|consultant|specialist|"
     r"endocrinologist|rheumatologist|dermatologist|carer|caregiver|roommate|neighbou?r|"
-    r"coworker|colleague|boss|patient|client|pupil|student|resident|tenant|lodger)"
+    r"coworker|colleague|boss|patient|client|pupil|student|resident|tenant|lodger|sponsor|"
+    r"team-?mate|classmate|buddy|coach|mentor|supervisor|manager|landlord|landlady|"
+    r"counsell?or|psychologist|pharmacist|health visitor)"
 )
 _RELATION_NAME = re.compile(
     rf"\b(?:my|our|his|her|their|a|an|the|My|Our|His|Her|Their|A|An|The)\s+(?:\w+\s+){{0,2}}"
