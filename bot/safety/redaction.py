@@ -151,7 +151,7 @@ def _ssns(text: str) -> Iterator[Span]:
 _NHS = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\d-])")
 _NHS_CONTEXT = re.compile(r"\bn\.?h\.?s\b|health service|chi number", re.IGNORECASE)
 _NHS_LABEL = re.compile(
-    r"\bn\.?h\.?s\.?\s*(?:number|no\.?|num|#)\s*(?:is|was|:|-)?\s*$", re.IGNORECASE
+    r"\bn\.?h\.?s\.?\s*(?:(?:number|no\.?|num|#)\s*)?(?:is|was|:|-)?\s*$", re.IGNORECASE
 )
 _PHONE_CONTEXT = re.compile(
     r"\b(?:call|phone|tel|mobile|cell|text|reach|ring|whatsapp|fax|contact|number is|"
@@ -284,6 +284,8 @@ _ID_VALUE = (
     # an upper-case prefix and digit groups ("RXH 774 2291", "UHC 908-441-227", "W2384 55901"),
     # or parts joined by slashes ("NHIS/LAG/558201", "P/211200/01/2024/012345", "0012345/A")
     r"((?-i:[A-Z]{2,5})[ -]\d{2,6}(?:[ -]\d{2,6}){1,3}(?![\d/])"
+    # a letter prefix, a space and one run of digits ("RXH 00482913", "K 0572119")
+    r"|(?-i:[A-Z]{1,5}) \d{5,12}(?![\d/-])"
     r"|(?-i:[A-Z]{1,4})\d{1,8}(?: \d{2,10}){1,4}(?![\d/])"
     r"|(?=[A-Z0-9/]*\d)(?-i:[A-Z0-9]{1,8})(?:/(?-i:[A-Z0-9]{1,10})){1,5}(?![\w/])"
     # or parts joined by dots, with four digits in a row ("APHC.0001847263", "12.345.678")
@@ -648,6 +650,11 @@ _ADDRESS_PART = re.compile(
 )
 
 
+# A town without a comma before it closes the clause or comes before a postcode ("221B Baker
+# Street London NW1 6XE").
+_TOWN_CLOSES = re.compile(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
+
+
 def _address_end(text: str, end: int) -> int:
     """Where an address that runs to `end` really ends: its town, postcode and unit parts."""
     for _ in range(5):
@@ -662,7 +669,7 @@ def _address_end(text: str, end: int) -> int:
                 break
             # Without a comma a town must close the sentence or the clause ("at 23 Oak Street
             # Sheffield, i can hear them"), so "42 Maple Street Then I…" stays a street.
-            if not comma and not re.match(r"\s*(?:[,.;:!?)]|$)", text[m.end() :]):
+            if not comma and not _TOWN_CLOSES.match(text, m.end()):
                 break
         elif (
             not comma

@@ -417,3 +417,34 @@ def test_a_personal_video_room_is_a_link_with_an_identifier() -> None:
 def test_an_email_typed_a_letter_at_a_time_is_removed() -> None:
     text = "write to  t o m 9 9 @ y a h o o . c o m  not here"
     assert redact(text)[0] == "write to  [EMAIL]  not here"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "kind"),
+    [
+        ("post it to 14 Mill Lane Leeds LS6 2AB thanks", "14 Mill Lane Leeds LS6 2AB", K.ADDRESS),
+        ("ref for the ward: hospital no is QEH 0091273", "QEH 0091273", K.MRN),
+        ("baby's nhs 401 023 2137 if needed", "401 023 2137", K.NHS_NUMBER),
+    ],
+)
+def test_towns_without_commas_prefixed_record_numbers_and_bare_labels(
+    text: str, secret: str, kind: K
+) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted
+    assert any(s.kind is kind and text[s.start : s.end] == secret for s in spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "policy number AET-7730019-02 covers it",
+        "the NHS 111 line said wait",
+        "we walked down Mill Lane to Leeds General",
+    ],
+)
+def test_numbers_and_places_near_those_rules_keep_their_shape(text: str) -> None:
+    spans = redact(text)[1]
+    assert all(s.kind is not K.ADDRESS and s.kind is not K.NHS_NUMBER for s in spans)
+    if "AET" in text:
+        assert [text[s.start : s.end] for s in spans] == ["AET-7730019-02"]
