@@ -741,8 +741,10 @@ _TITLE_NAME = re.compile(
 # Disease names that are also surnames: after a title they are the person ("Dr. Addison").
 _EPONYMS = frozenset(_WORDS["eponyms"].split())
 _INTRO_NAME = re.compile(
-    rf"\b(?:(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir) names?(?:'s| is|s)|[Nn]ame(?:'s| is|:)|"
-    rf"[Nn]ame on (?:file|the form|record) is|[Cc]all me|[Tt]his is|[Ii]t'?s|[Aa]sk for|"
+    rf"\b(?:(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir) names?(?:'s| is|s)?|[Nn]ame(?:'s| is|:)|"
+    rf"[Nn]ame on (?:it|file|record|(?:the|my|his|her|their|this|that|your|our)\s+[\w-]+)\s+"
+    rf"(?:is|was|says|said|reads|read|shows|should (?:be|say|read)|has to be|must be|"
+    rf"needs to be|will be)|[Cc]all me|[Tt]his is|[Ii]t'?s|[Aa]sk for|"
     rf"[Aa]ttention:?|[Aa]ttn:?|[Cc]/[Oo]|(?:[Mm]other|[Ff]ather|[Pp]arent|[Gg]uardian) of|"
     rf"[Oo]n behalf of|(?:[Pp]atient|[Rr]esident|[Ss]tudent|[Cc]lient|[Gg]uardian|"
     rf"[Pp]arent/guardian|[Nn]ext of kin|(?:[Pp]rimary )?[Cc]ontact|[Cc]aseworker):(?: myself,)?|"
@@ -751,6 +753,45 @@ _INTRO_NAME = re.compile(
     rf"[Pp]regunta(?:d)? por|[Cc]hiedi di|[Dd]emandez)"
     rf"\s+({_FULL_NAME})"
 )
+# A pet just before the introduction: "my hamster, his name is Nugget", "our cat is called Tom".
+_PETS = (
+    "dog",
+    "cat",
+    "puppy",
+    "pup",
+    "kitten",
+    "hamster",
+    "rabbit",
+    "bunny",
+    "guinea pig",
+    "parrot",
+    "budgie",
+    "bird",
+    "goldfish",
+    "fish",
+    "pony",
+    "horse",
+    "tortoise",
+    "turtle",
+    "snake",
+    "lizard",
+    "gerbil",
+    "rat",
+    "mouse",
+    "ferret",
+    "pet",
+)
+_PET_BEFORE = re.compile(
+    r"\b(?:" + "|".join(_PETS) + r")s?\W{0,3}(?:(?:and|who|which|that|is|was|he|she|it)\W+){0,2}$",
+    re.IGNORECASE,
+)
+
+
+def _pet_named(text: str, start: int) -> bool:
+    """Whether the name at `start` follows a pet ("my dog, her name is Bella")."""
+    return _PET_BEFORE.search(text, max(0, start - 60), start) is not None
+
+
 # Introductions in other languages. The naming verbs ("je m'appelle", "me llamo", "ze heet")
 # say a name follows; "I am" ("soy", "sono", "ich bin") needs a name that looks like one.
 _FOREIGN_NAMING = (
@@ -799,13 +840,58 @@ _RELATIONS = (
 )
 _RELATION_NAME = re.compile(
     rf"\b(?:my|our|his|her|their|a|an|the|My|Our|His|Her|Their|A|An|The)\s+(?:\w+\s+){{0,2}}"
-    rf"{_RELATIONS},?\s+"
+    rf"{_RELATIONS}(?P<s>s)?,?\s+"
     rf"({_FULL_NAME})"
+)
+# A family word opening a message or a clause, without "my": "wife Emma dob …", "Son Leo".
+_FAMILY = (
+    "son",
+    "daughter",
+    "husband",
+    "wife",
+    "partner",
+    "mum",
+    "mom",
+    "mother",
+    "dad",
+    "father",
+    "brother",
+    "sister",
+    "bro",
+    "sis",
+    "grandson",
+    "granddaughter",
+    "kid",
+    "child",
+    "boyfriend",
+    "girlfriend",
+    "bf",
+    "gf",
+    "fiance",
+    "fiancé",
+    "fiancee",
+    "fiancée",
+    "niece",
+    "nephew",
+    "cousin",
+    "stepson",
+    "stepdaughter",
+    "stepmum",
+    "stepdad",
+    "twin",
+    "hubby",
+)
+_BARE_RELATION = re.compile(
+    r"(?:^|[,.;:!?(]\s*|\n\s*|\b(?:and|&)\s+)(?:"
+    + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in _FAMILY)
+    + rf")s?\s*[,:-]?\s+({_FULL_NAME})"
 )
 # "Mum is Dorothy Kelly", "my son is called Leo".
 _RELATION_IS = re.compile(
     rf"\b(?i:mum|mom|mother|dad|father|son|daughter|husband|wife|partner|brother|sister|"
-    rf"grandma|grandpa|gran|nan|baby|child)\s+(?:is|was)\s+(?:(?:called|named)\s+)?"
+    rf"grandma|grandpa|gran|nan|baby|child|kid|kiddo|boy|girl|twin|grandson|granddaughter|"
+    rf"stepson|stepdaughter|niece|nephew|boyfriend|girlfriend|bf|gf|fianc[eé]e?|youngest|"
+    rf"eldest|oldest)\s+(?:is|was)\s+(?:(?:called|named)\s+)?"
     rf"({_FULL_NAME})"
 )
 # Lower-case names after a relation or an introduction ("my brother arjun", "its priya"): only
@@ -856,7 +942,9 @@ _BEFORE_PAREN = re.compile(
 _THANKS_STEMS = ("than", "cheer", "graz", "dan", "merc", "grac", "obr", "ante")
 _THANKS_NAME = re.compile(
     r"\b(?i:thanks|thank you|cheers|grazie|danke(?: an)?|merci|gracias|obrigad[oa]|"
-    rf"dank je(?:wel)?|bedankt|asante)\s*,?\s+({_FULL_NAME})"
+    r"dank je(?:wel)?|bedankt|asante)"
+    r"(?:\s+(?i:so much|so so much|very much|a lot|a million|again|heaps|loads|lots))?"
+    rf"\s*,?\s+({_FULL_NAME})"
 )
 # "…, Ayesha" closing a message.
 _END_NAME = re.compile(rf",\s*({_NAME})\s*[.!]?\s*$")
@@ -931,9 +1019,21 @@ _NAME_THEN_ID = re.compile(
     rf"({_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:\s*[,(]\s*|\s+)(?=(?i:{_ID_WORD.pattern}))"
 )
 _CONTACT = re.compile(r"@|\d[\d ().-]{8,}\d")
+_CONTACT_AHEAD = r"(?=[\w.+-]+@[\w-]+\.\w|\+?\(?\d[\d ().-]{8,}\d)"
+# "Maria Gonzalez (maria.gonzalez@…)", "Bob Henley, 0161 496 0734", "…surgery Kwame! +44 …".
 _NAME_THEN_CONTACT = re.compile(
-    rf"({_NAME}(?:\s+{_NAME}){{1,2}})(?:[,:]\s*|\s+(?:at|on)\s+)"
-    r"(?=[\w.+-]+@[\w-]+\.\w|\+?\(?\d[\d ().-]{8,}\d)"
+    rf"({_NAME}(?:\s+{_NAME}){{0,2}})(?:\s*[,:!(]\s*|\s+(?:at|on)\s+)" + _CONTACT_AHEAD
+)
+# "txt sarah on 555-201-7734", "WhatsApp Tunde at +234 …": whom to reach on a phone or an email.
+_REACH_NAME = re.compile(
+    r"\b(?i:text|txt|call|ring|phone|message|msg|whatsapp|whatsap|contact|reach|email|e-mail|dm)"
+    rf"\s+([{_UP}{_LOW.replace('a-z', '')}a-z][{_LOW}'-]+(?:\s+{_NAME})?)\s+(?:on|at)\s+"
+    + _CONTACT_AHEAD
+)
+# "hosted by Aisha", "the group is run by Tom Hale": who runs a meeting.
+_BY_NAME = re.compile(
+    r"\b(?:hosted|co-?hosted|run|led|organi[sz]ed|facilitated|co-?facilitated|chaired|moderated|"
+    rf"co-?ordinated)\s+by\s+({_FULL_NAME})"
 )
 # "the results for Émilie Tremblay", "a lift for Thabo Nkosi": two capitalised words that
 # are not a place, an institution or a condition.
@@ -1042,6 +1142,8 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _persons(text: str) -> Iterator[Span]:
+    low = text.lower()
+    pets = any(pet in low for pet in _PETS)
     for m in _TITLE_NAME.finditer(text):
         trimmed = _trim_name(text, m.start(1), m.end(1))
         if trimmed is None and m.group(1).split()[0] in _EPONYMS:
@@ -1062,20 +1164,26 @@ def _persons(text: str) -> Iterator[Span]:
         strong = lead in _STRONG_LEADS or lead.endswith(":")
         if lead == "from" and not known:
             continue  # "from Hong Kong" is a place; "from Sarah" signs a message
-        if strong or known or several:
+        if (strong or known or several) and not (pets and _pet_named(text, m.start())):
             yield Span(K.PERSON, *trimmed)
     for m in _LOWER_INTRO.finditer(text):
         words = m.group(1).split()
         while words and words[-1] in _NOT_LOWER_NAMES:
             words.pop()
-        if words and words[0] not in _NOT_LOWER_NAMES:
+        if (
+            words
+            and words[0] not in _NOT_LOWER_NAMES
+            and not (pets and _pet_named(text, m.start()))
+        ):
             start = m.start(1)
             yield Span(K.PERSON, start, start + len(" ".join(words)))
     for m in _RELATION_NAME.finditer(text):
-        trimmed = _trim_name(text, m.start(1), m.end(1))
-        if trimmed and _name_ok(m.group(1)):
+        name = m.group(2)
+        trimmed = _trim_name(text, m.start(2), m.end(2))
+        # "my dads Raj Patel" says who dad is; "my mums Tesco shop" is hers
+        sure = not m.group("s") or len(name.split()) > 1 or _known(name)
+        if trimmed and _name_ok(name) and sure:
             yield Span(K.PERSON, *trimmed)
-    low = text.lower()
     said = any(cue in low for cue in _NAME_SAID_CUES)
     for m in _NAME_SAID.finditer(text) if said else ():
         group = next(g for g in (1, 2, 3) if m.group(g))
@@ -1111,12 +1219,35 @@ def _persons_by_what_follows(text: str) -> Iterator[Span]:
         if trimmed and _name_ok(m.group(1)) and (several or known):
             yield Span(K.PERSON, *trimmed)
     low = text.lower()
-    cues = ((_NAME_THEN_ID, _ID_WORD_LOW.search(low)), (_NAME_THEN_CONTACT, _CONTACT.search(text)))
-    for pattern, cue in cues:
-        if cue:
-            for m in pattern.finditer(text):
-                if _plain_name(m.group(1)):
-                    yield _span(K.PERSON, m, 1)
+    for m in _NAME_THEN_ID.finditer(text) if _ID_WORD_LOW.search(low) else ():
+        if _plain_name(m.group(1)):
+            yield _span(K.PERSON, m, 1)
+    contact = _CONTACT.search(text) is not None
+    for m in _NAME_THEN_CONTACT.finditer(text) if contact else ():
+        name = m.group(1)
+        several = len(name.split()) > 1
+        # one word alone is a name only when it is a known first name ("Kwame! +44…")
+        alone = _known(name) and name.lower() not in _WORD_NAMES
+        if _plain_name(name) and (several or alone):
+            yield _span(K.PERSON, m, 1)
+    for m in _REACH_NAME.finditer(text) if contact else ():
+        name = m.group(1)
+        if name[0].islower():
+            known = name in _FIRST_NAMES and name not in _WORD_NAMES
+        else:
+            several = len(name.split()) > 1
+            known = several or (_known(name) and name.lower() not in _WORD_NAMES)
+        if known and _plain_name(name):
+            span = _person_span(text, m.start(1), m.end(1))
+            if span:
+                yield span
+    for m in _BY_NAME.finditer(text) if " by " in text else ():
+        name = m.group(1)
+        several = len(name.split()) > 1
+        if _plain_name(name) and (several or (_known(name) and name.lower() not in _WORD_NAMES)):
+            span = _person_span(text, m.start(1), m.end(1))
+            if span:
+                yield span
     for m in _KISS_NAME.finditer(text):
         if _plain_name(m.group(1)):
             yield _span(K.PERSON, m, 1)
@@ -1179,10 +1310,10 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
             yield span
     for m in _CJK_INTRO.finditer(text):
         yield _span(K.PERSON, m, 1)
-    for pattern in (_FOREIGN_RELATION, _RELATION_IS):
+    for pattern in (_FOREIGN_RELATION, _RELATION_IS, _BARE_RELATION):
         for m in pattern.finditer(text):
             name = m.group(1)
-            if pattern is _RELATION_IS and not (len(name.split()) > 1 or _known(name)):
+            if pattern is not _FOREIGN_RELATION and not (len(name.split()) > 1 or _known(name)):
                 continue
             span = _person_span(text, m.start(1), m.end(1))
             if span:

@@ -448,3 +448,50 @@ def test_numbers_and_places_near_those_rules_keep_their_shape(text: str) -> None
     assert all(s.kind is not K.ADDRESS and s.kind is not K.NHS_NUMBER for s in spans)
     if "AET" in text:
         assert [text[s.start : s.end] for s in spans] == ["AET-7730019-02"]
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("hi, my name Tunde Bakare and I need a refill", "Tunde Bakare"),
+        ("the name on my booking should say Hannah Price", "Hannah Price"),
+        ("name on the card reads Olusegun Ade", "Olusegun Ade"),
+        ("pls ring priya at 07700 900456 tonight", "priya"),
+        ("WhatsApp Tom Hale on +44 7700 900789", "Tom Hale"),
+        ("questions to Kelechi Obi (k.obi@example.org) please", "Kelechi Obi"),
+        ("see you at the clinic, Marcus, 07700 900321", "Marcus"),
+        ("well done today Fatima! 07700 900654", "Fatima"),
+        ("the walk is organised by Megan this week", "Megan"),
+        ("tonight's circle is facilitated by Dev Sharma", "Dev Sharma"),
+        ("my mums Gloria Reid, she's 82", "Gloria Reid"),
+        ("husband Daniel has a temp of 39", "Daniel"),
+        ("ok. son Oliver dob 3/4/2015", "Oliver"),
+        ("eldest is Zara, she is 9", "Zara"),
+        ("thanks a million Siobhan!", "Siobhan"),
+    ],
+)
+def test_names_in_looser_wording_are_removed(text: str, secret: str) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted
+    assert any(s.kind is K.PERSON and text[s.start : s.end] == secret for s in spans)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my rabbit, her name is Clover",
+        "our dog is called Biscuit",
+        "call Samaritans on 116 123 day or night",
+        "Ring reception on 0161 496 0000",
+        "Monday, 0161 496 0734 is the line",
+        "the course is run by Macmillan Cancer Support",
+        "the group is led by Age UK",
+        "my mums Tesco shop came",
+        "Dad Jokes are the best",
+        "thanks so much for the help",
+        "My name tag fell off",
+        "WhatsApp group on 07700 900123",
+    ],
+)
+def test_pets_helplines_and_groups_in_those_wordings_are_not_people(text: str) -> None:
+    assert all(s.kind is not K.PERSON for s in redact(text)[1])
