@@ -454,7 +454,7 @@ _DATE = (
 )
 _DOB = re.compile(
     r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday'?s?"
-    r"(?: is| was)?|b-day|bday|born:|d\.o\.b:|(?-i:(?<![\w.])b\.)"
+    r"(?: is| was)?|b-day|bday|b['\u2019]day|bdate|born:|d\.o\.b:|(?-i:(?<![\w.])b\.)"
     # German, French, Spanish, Italian, Polish, Dutch, Portuguese
     r"|geboren(?: am)?|geb\.|geburtsdatum|n[ée]e? le|date de naissance|fecha de nacimiento|"
     r"nacid[oa] el|nat[oa] il|data di nascita|ur\.|urodzon[ya]|geboortedatum|nascid[oa] em|"
@@ -640,6 +640,9 @@ _ADDRESS_PART = re.compile(
     rf"(?:[ -]{_CAP})?)"
     # a lower-case US town, state and ZIP ("austin tx 78745")
     rf"|(?P<townzip>[a-z]+(?:\s[a-z]+){{0,2}},?\s+{_US_STATE}\s+\d{{5}}(?:-\d{{4}})?(?!\d))"
+    # a lower-case UK town and postcode, or the postcode alone ("leeds ls6 2ab")
+    r"|(?P<lowpost>(?-i:(?:[a-z]+(?:\s[a-z]+){0,2},?\s+)?[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})"
+    r"(?!\w))"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
     r"|\d{1,2}º\s?(?:\d{1,2}ª|[A-Z])?|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
@@ -676,6 +679,7 @@ def _address_end(text: str, end: int) -> int:
             and m.group("postcode") is None
             and m.group("number") is None
             and m.group("townzip") is None
+            and m.group("lowpost") is None
             and (m.group("unit") is None or not m.group("unit").startswith(("m.", "M.")))
         ):
             break
@@ -821,7 +825,8 @@ _FOREIGN_RELATION = re.compile(
 )
 # After "my name is" even a lower-case name is a name ("my name is mohammed ali").
 _LOWER_INTRO = re.compile(
-    r"\b(?:my name(?:'s| is)|call me|i'?m called|name:)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)"
+    r"\b(?:my name(?P<is>'s| is|s)?|call me|i'?m called|name:)"
+    r"\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)"
 )
 _NOT_LOWER_NAMES = frozenset(_WORDS["not_lower_names"].split())
 _RELATIONS = (
@@ -944,9 +949,10 @@ _BEFORE_PAREN = re.compile(
 )
 # "thanks Mike", "Grazie Federica!", "Danke an Petra für die Hilfe!".
 # Each alternative below holds one of these (without s, k or i, whose case folding is wide).
-_THANKS_STEMS = ("than", "cheer", "graz", "dan", "merc", "grac", "obr", "ante")
+_THANKS_STEMS = ("than", "cheer", "graz", "dan", "merc", "grac", "obr", "ante", "thx", "ty")
 _THANKS_NAME = re.compile(
-    r"\b(?i:thanks|thank you|cheers|grazie|danke(?: an)?|merci|gracias|obrigad[oa]|"
+    r"\b(?i:thanks|thank you|thank u|thanx|thx|ty|tysm|cheers|grazie|danke(?: an)?|merci|"
+    r"gracias|obrigad[oa]|"
     r"dank je(?:wel)?|bedankt|asante)"
     r"(?:\s+(?i:so much|so so much|very much|a lot|a million|again|heaps|loads|lots))?"
     rf"\s*,?\s+({_FULL_NAME})"
@@ -1173,7 +1179,10 @@ def _persons(text: str) -> Iterator[Span]:
         if (strong or known or several) and not (pets and _pet_named(text, m.start())):
             yield Span(K.PERSON, *trimmed)
     for m in _LOWER_INTRO.finditer(text):
-        words = m.group(1).split()
+        words = m.group(2).split()
+        # "my name ngozi okafor" without "is": only a known first name ("my name tag" is none)
+        if m.group().startswith("my name") and not m.group("is") and words[0] not in _FIRST_NAMES:
+            continue
         while words and words[-1] in _NOT_LOWER_NAMES:
             words.pop()
         if (
@@ -1181,7 +1190,7 @@ def _persons(text: str) -> Iterator[Span]:
             and words[0] not in _NOT_LOWER_NAMES
             and not (pets and _pet_named(text, m.start()))
         ):
-            start = m.start(1)
+            start = m.start(2)
             yield Span(K.PERSON, start, start + len(" ".join(words)))
     for m in _RELATION_NAME.finditer(text):
         name = m.group(2)

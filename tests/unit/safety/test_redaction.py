@@ -425,6 +425,8 @@ def test_an_email_typed_a_letter_at_a_time_is_removed() -> None:
         ("post it to 14 Mill Lane Leeds LS6 2AB thanks", "14 Mill Lane Leeds LS6 2AB", K.ADDRESS),
         ("ref for the ward: hospital no is QEH 0091273", "QEH 0091273", K.MRN),
         ("baby's nhs 401 023 2137 if needed", "401 023 2137", K.NHS_NUMBER),
+        ("deliver to 7 elm grove york yo10 3bb pls", "7 elm grove york yo10 3bb", K.ADDRESS),
+        ("his b'day is 14/02/2011", "14/02/2011", K.DATE_OF_BIRTH),
     ],
 )
 def test_towns_without_commas_prefixed_record_numbers_and_bare_labels(
@@ -468,6 +470,8 @@ def test_numbers_and_places_near_those_rules_keep_their_shape(text: str) -> None
         ("ok. son Oliver dob 3/4/2015", "Oliver"),
         ("eldest is Zara, she is 9", "Zara"),
         ("thanks a million Siobhan!", "Siobhan"),
+        ("ty so much Hamid!!", "Hamid"),
+        ("my name fatima begum, room 4", "fatima begum"),
     ],
 )
 def test_names_in_looser_wording_are_removed(text: str, secret: str) -> None:
@@ -490,6 +494,8 @@ def test_names_in_looser_wording_are_removed(text: str, secret: str) -> None:
         "Dad Jokes are the best",
         "thanks so much for the help",
         "My name tag fell off",
+        "my name tag fell off again",
+        "pretty Lucy-like dolls",
         "WhatsApp group on 07700 900123",
     ],
 )
