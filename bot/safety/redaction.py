@@ -949,7 +949,19 @@ _BEFORE_PAREN = re.compile(
 )
 # "thanks Mike", "Grazie Federica!", "Danke an Petra für die Hilfe!".
 # Each alternative below holds one of these (without s, k or i, whose case folding is wide).
-_THANKS_STEMS = ("than", "cheer", "graz", "dan", "merc", "grac", "obr", "ante", "thx", "ty")
+_THANKS_STEMS = (
+    "than",
+    "cheer",
+    "graz",
+    "dan",
+    "merc",
+    "grac",
+    "obr",
+    "ante",
+    "thx",
+    " ty ",
+    "tysm",
+)
 _THANKS_NAME = re.compile(
     r"\b(?i:thanks|thank you|thank u|thanx|thx|ty|tysm|cheers|grazie|danke(?: an)?|merci|"
     r"gracias|obrigad[oa]|"
@@ -1361,7 +1373,8 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
         before = text[max(0, m.start() - 60) : m.start()]
         if _BEFORE_PAREN.search(before) and _plain_name(m.group(1)) and _name_ok(m.group(1)):
             yield _span(K.PERSON, m, 1)
-    thanked = any(stem in low for stem in _THANKS_STEMS)  # most messages thank nobody
+    padded = f" {low}"  # " ty " opening the message
+    thanked = any(stem in padded for stem in _THANKS_STEMS)  # most messages thank nobody
     for m in _THANKS_NAME.finditer(text) if thanked else ():
         name = m.group(1)
         at_end = re.match(r"\s*[.!]*\s*$", text[m.end(1) :]) is not None
