@@ -56,7 +56,7 @@ TRAINING = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcefpqrstuvwx"),
+    *(f"safety_train_{x}" for x in "abcefhpqrstuvwxyz"),
     "safety_policy",
 )
 BLIND = ("safety_holdout10", "safety_blind_d", "safety_blind_g")

@@ -81,7 +81,7 @@ TRAIN_FILES = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcefpqrstuvwx"),
+    *(f"safety_train_{x}" for x in "abcefhpqrstuvwxyz"),
     "safety_policy",
 )
 BLIND_FILES = ("safety_holdout10", "safety_blind_d", "safety_blind_g")  # never read here
@@ -90,7 +90,7 @@ MAX_FALSE_ALARMS = 0.02
 # trained on) stay near 1%: the written questions are flagged about five times less often than
 # real ones at every setting tried (README, "Measuring it").
 MAX_EVERYDAY = 0.002
-MAX_BYTES = 1_500_000  # the shipped file stays small (it grows with the training files)
+MAX_BYTES = 2_000_000  # the shipped file stays small (it grows with the training files)
 ONE_LETTER_WORDS = r"(?u)\b\w+\b"
 CHAR_RANGE = (2, 5)
 WORD_RANGE = (1, 2)

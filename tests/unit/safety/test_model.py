@@ -38,7 +38,7 @@ ODD_TEXTS = [
 
 def test_the_shipped_model_loads_small_and_whole() -> None:
     model = shipped_model()
-    assert SHIPPED.stat().st_size < 1_500_000
+    assert SHIPPED.stat().st_size < 2_000_000
     rows = len(model.char_vocab) + len(model.word_vocab)
     # the eight categories and "none", and "everyday" (ordinary questions, never a crisis)
     assert model.weights.shape == (rows, len(CLASSES) + 1)
