@@ -1,6 +1,6 @@
 """Train the learned crisis classifier; choose its settings and threshold out of fold.
 
-Run (about 15 minutes on two cores with the full grid, 5 with --no-grid):
+Run (about 30 minutes on two cores with the full grid, 8 with --no-grid):
 
     .venv/bin/pip install -e '.[train]'          # scikit-learn, for training only
     OPENBLAS_NUM_THREADS=1 .venv/bin/python scripts/train_crisis_model.py [--jobs 2]
