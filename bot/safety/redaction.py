@@ -1016,7 +1016,13 @@ _SIGNATURE = re.compile(
     rf"\s*(?:\n|\s)\s*(?:[-\u2013\u2014~]\s*)?)({_FULL_NAME})\s*$",
     re.IGNORECASE,
 )
-_FIRST_NAMES = frozenset(_WORDS["first_names"].split())
+# The hand-kept names and about 11,000 more from many countries (scripts/build_first_names.py).
+_MORE_NAMES = tomllib.loads(
+    (Path(__file__).parent / "first_names.toml").read_text(encoding="utf-8")
+)
+_FIRST_NAMES = frozenset(_WORDS["first_names"].split()) | frozenset(
+    _MORE_NAMES["first_names"].split()
+)
 # A sign-off anywhere in a message ("Kind regards, Sarah O'Connell, Practice Nurse. Direct
 # line: …") and a name after a dash at the very end ("… email me - Jordan").
 _SIGN_OFF = re.compile(

@@ -501,3 +501,31 @@ def test_names_in_looser_wording_are_removed(text: str, secret: str) -> None:
 )
 def test_pets_helplines_and_groups_in_those_wordings_are_not_people(text: str) -> None:
     assert all(s.kind is not K.PERSON for s in redact(text)[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        # first names from many countries (first_names.toml), where only a known name counts
+        ("Please ring me back, Ingrid, on 07700 900123 after six", "Ingrid"),
+        ("my daughter thandeka has had a fever since Sunday", "thandeka"),
+        ("thank you mateusz for the lift to the clinic", "mateusz"),
+    ],
+)
+def test_first_names_from_many_countries_are_known(text: str, secret: str) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted, redacted
+    assert [text[s.start : s.end] for s in spans if s.kind is K.PERSON] == [secret]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # names that are also medical or everyday words are left out of that list
+        "What is Todd's paralysis after a seizure?",
+        "Do you have information about Gun Safety",
+        "Where to find support for people with Ellis-van Creveld syndrome?",
+    ],
+)
+def test_eponyms_and_words_among_first_names_are_kept(text: str) -> None:
+    assert redact(text)[1] == ()
