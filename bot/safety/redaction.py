@@ -748,7 +748,7 @@ _INTRO_NAME = re.compile(
     rf"\b(?:(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir) names?(?:'s| is|s)?|[Nn]ame(?:'s| is|:)|"
     rf"[Nn]ame on (?:it|file|record|(?:the|my|his|her|their|this|that|your|our)\s+[\w-]+)\s+"
     rf"(?:is|was|says|said|reads|read|shows|should (?:be|say|read)|has to be|must be|"
-    rf"needs to be|will be)|[Cc]all me|[Tt]his is|[Ii]t'?s|[Aa]sk for|"
+    rf"needs to be|will be)|[Tt]he name|[Cc]all me|[Tt]his is|[Ii]t'?s|[Aa]sk for|"
     rf"[Aa]ttention:?|[Aa]ttn:?|[Cc]/[Oo]|(?:[Mm]other|[Ff]ather|[Pp]arent|[Gg]uardian) of|"
     rf"[Oo]n behalf of|(?:[Pp]atient|[Rr]esident|[Ss]tudent|[Cc]lient|[Gg]uardian|"
     rf"[Pp]arent/guardian|[Nn]ext of kin|(?:[Pp]rimary )?[Cc]ontact|[Cc]aseworker):(?: myself,)?|"
@@ -1482,7 +1482,8 @@ _ROLE_WORDS = (
     r"therapist|counsell?or|counselor|receptionist|co-?ordinator|organi[sz]er|facilitator|host|"
     r"volunteer|chaplain|paramedic|registrar|doula|caseworker|keyworker|navigator|social worker|"
     r"health visitor|care assistant|key worker|speech therapist|hygienist|optician|sonographer|"
-    r"radiographer|phlebotomist|porter|matron|psychologist|psychiatrist|surgeon|anaesthetist)"
+    r"radiographer|phlebotomist|porter|matron|psychologist|psychiatrist|surgeon|anaesthetist|"
+    r"rep|representative|advis[eo]r|liaison|case manager)"
 )
 # Substrings of every role word: a cheap test that skips most messages.
 _ROLE_CUES = (
@@ -1522,6 +1523,12 @@ _ROLE_CUES = (
     "psychiatrist",
     "surgeon",
     "anaesthetist",
+    "rep ",
+    "rep,",
+    "representative",
+    "advis",
+    "liaison",
+    "case manager",
 )
 _DOOR_CUES = ("buzzer", "bell", "intercom", "letterbox", "mailbox", "door", "nameplate")
 _BARE_ROLE_NAME = re.compile(
@@ -1616,7 +1623,11 @@ def _persons_around_people(text: str) -> Iterator[Span]:
         for pattern in (_BARE_ROLE_NAME, _NAME_THE_ROLE):
             for m in pattern.finditer(text):
                 name = m.group(1)
-                # "Rang the pharmacist": before a role only a known or a full name is one.
+                # "Rang the pharmacist", "Contact the parent rep": before a role only a known
+                # or a full name is one.
+                before = pattern is _NAME_THE_ROLE
+                if before and " " not in name and not _known(name):
+                    continue
                 if _plain_name(name):
                     span = _person_span(text, m.start(1), m.end(1))
                     if span:

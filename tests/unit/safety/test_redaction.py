@@ -529,3 +529,24 @@ def test_first_names_from_many_countries_are_known(text: str, secret: str) -> No
 )
 def test_eponyms_and_words_among_first_names_are_kept(text: str) -> None:
     assert redact(text)[1] == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("The parcel came with the name Tomasz Nowak on it, not mine", "Tomasz Nowak"),
+        ("our insurance rep, Dana Whitley, finally called back", "Dana Whitley"),
+    ],
+)
+def test_a_name_after_the_name_or_a_rep_is_removed(text: str, secret: str) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted, redacted
+    assert [text[s.start : s.end] for s in spans if s.kind is K.PERSON] == [secret]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Contact the parent rep for the forms", "What does the name Ozempic mean?"],
+)
+def test_verbs_before_a_role_and_drug_names_after_the_name_are_kept(text: str) -> None:
+    assert redact(text)[1] == ()
