@@ -162,6 +162,13 @@ _PHONE_CONTEXT = re.compile(
 )
 
 
+# "my NHS number is fairly new, 612 345 7789": the label a few words before, in the same sentence.
+_NHS_LABEL_NEAR = re.compile(
+    r"\bn\.?h\.?s\.?\s*(?:number|no\.?|num|#)\b(?P<between>[^.!?\n\d]{0,40})$", re.IGNORECASE
+)
+_PHONE_WORD = re.compile(r"\b(?:call|phone|tel|mobile|cell|text|ring|whatsapp|fax|landline)", re.I)
+
+
 def nhs_checksum_ok(digits: str) -> bool:
     """Modulus 11 check of a ten-digit NHS number."""
     if len(digits) != 10 or not digits.isdigit():  # noqa: PLR2004
@@ -178,6 +185,10 @@ def _nhs_numbers(text: str) -> Iterator[Span]:
         digits = m.group(1) + m.group(3) + m.group(4)
         if _NHS_LABEL.search(text[max(0, m.start() - 30) : m.start()]):
             # Called an NHS number: it is one (or a mistyped one) whatever its checksum.
+            yield _span(K.NHS_NUMBER, m)
+            continue
+        near = _NHS_LABEL_NEAR.search(text[max(0, m.start() - 60) : m.start()])
+        if near and m.group(2) and not _PHONE_WORD.search(near.group("between")):
             yield _span(K.NHS_NUMBER, m)
             continue
         if not nhs_checksum_ok(digits):

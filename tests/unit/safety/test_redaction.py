@@ -550,3 +550,10 @@ def test_a_name_after_the_name_or_a_rep_is_removed(text: str, secret: str) -> No
 )
 def test_verbs_before_a_role_and_drug_names_after_the_name_are_kept(text: str) -> None:
     assert redact(text)[1] == ()
+
+
+def test_an_nhs_number_a_few_words_after_its_label_is_one_unless_a_phone_is_said() -> None:
+    kept = "My NHS number was changed last year, 618 224 9031 is the new one"
+    assert [s.kind for s in redact(kept)[1]] == [K.NHS_NUMBER]
+    phone = "NHS number is on the letter, call 555 123 4567 to check"
+    assert [s.kind for s in redact(phone)[1]] == [K.PHONE]
