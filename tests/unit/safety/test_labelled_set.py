@@ -27,10 +27,10 @@ TRAINING = [
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcefhpqrstuvwxyz"),
+    *(f"safety_train_{x}" for x in "abcefhijpqrstuvwxyz"),
     "safety_policy",
 ]
-BLIND = ["safety_holdout10", "safety_blind_d", "safety_blind_g"]
+BLIND = ["safety_holdout10", "safety_blind_d", "safety_blind_g", "safety_blind_k"]
 MIN_PER_CATEGORY = 25
 MIN_PER_KIND = 15
 
