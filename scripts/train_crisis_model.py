@@ -48,6 +48,7 @@ file.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import io
 import json
@@ -65,7 +66,14 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.safety.model import CLASSES, MODEL_FILE, NONE, CrisisModel  # noqa: E402
+from bot.safety.model import (  # noqa: E402
+    CLASSES,
+    MODEL_FILE,
+    NONE,
+    CrisisModel,
+    without_personal_details,
+)
+from bot.safety.redaction import redact  # noqa: E402
 
 try:
     from joblib import Parallel, delayed
@@ -168,7 +176,14 @@ def load_cases(everyday: bool = True) -> list[Case]:
                     row["group"], "plain"
                 )
                 cases.append(Case(name, row["text"], row["crisis"] or NONE, kind, row["style"]))
-    return cases + everyday_cases() if everyday else cases
+    cases = cases + everyday_cases() if everyday else cases
+    return [dataclasses.replace(c, text=model_text(c.text)) for c in cases]
+
+
+def model_text(text: str) -> str:
+    """What the model reads of a message: the text without its personal details, exactly as
+    `bot.safety.detect_crisis` gives it to the model."""
+    return without_personal_details(redact(text)[0])
 
 
 # --- everyday questions -----------------------------------------------------------------------

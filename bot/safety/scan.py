@@ -8,6 +8,7 @@ from bot.safety.types import ScanResult
 
 
 def scan(text: str) -> ScanResult:
-    """The learned crisis classifier on the original text, and the text with its PHI replaced."""
+    """The text with its PHI replaced, and the learned crisis classifier on it (without the
+    placeholders: personal details say nothing about an emergency)."""
     redacted, spans = redact(text)
-    return ScanResult(crisis=detect_crisis(text), spans=spans, redacted=redacted)
+    return ScanResult(crisis=detect_crisis(text, redacted), spans=spans, redacted=redacted)

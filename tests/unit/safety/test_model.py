@@ -17,6 +17,7 @@ from bot.safety.model import (
     CrisisModel,
     char_wb_ngrams,
     shipped_model,
+    without_personal_details,
     word_ngrams,
 )
 from bot.safety.types import CrisisCategory as C
@@ -160,3 +161,21 @@ def test_the_policy_crises_are_crises(text: str, category: C) -> None:
 )
 def test_the_policy_look_alikes_are_not_crises(text: str) -> None:
     assert detect_crisis(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("my NHS number is 943 476 5919 and I want to die tonight", C.SUICIDE_SELF_HARM),
+        ("Call me on 555-201-7734, my son has stopped breathing", C.BREATHING),
+    ],
+)
+def test_personal_details_in_a_crisis_do_not_hide_it(text: str, category: C) -> None:
+    # The model reads the message without them, in the bot (scan) and alone (detect_crisis).
+    assert scan(text).crisis is category
+    assert detect_crisis(text) is category
+
+
+def test_the_model_reads_a_redacted_text_without_its_placeholders() -> None:
+    assert without_personal_details("ring [PERSON] on [PHONE] now") == "ring on now"
+    assert without_personal_details("no details here") == "no details here"
