@@ -16,8 +16,10 @@ Crisis, per category and per kind of hard negative:
   f) and the blind sets are unseen by them.
 - **keyword list**: a plain list of crisis words.
 
-PHI, per kind: Careline's redaction, a regex-only baseline, and `phonenumbers` (with the
-regions of PHONE_REGIONS) and `scrubadub` where installed.
+PHI, per kind: Careline's redaction, the same without its learned name tagger ("rules only":
+what the tagger adds), a regex-only baseline, and `phonenumbers` (with the regions of
+PHONE_REGIONS) and `scrubadub` where installed. The tagger was trained on the training sets,
+so on those its column is in sample; on the blind sets it is not.
 
 Everyday questions flagged: of the patient questions beside the repository (MQP's 2,204 and
 MedQuAD's 44,619, in ../shared/datasets; skipped when absent), how many the model would answer
@@ -56,10 +58,16 @@ TRAINING = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcefhijpqrstuvwxyz"),
+    *(f"safety_train_{x}" for x in "abcefhijmnopqrstuvwxyz"),
     "safety_policy",
 )
-BLIND = ("safety_holdout10", "safety_blind_d", "safety_blind_g", "safety_blind_k")
+BLIND = (
+    "safety_holdout10",
+    "safety_blind_d",
+    "safety_blind_g",
+    "safety_blind_k",
+    "safety_blind_l",
+)
 RULES_TUNED_ON = frozenset(TRAINING[:10])  # safety_cases and holdout1-9
 
 Case = dict[str, object]
@@ -157,6 +165,11 @@ def naive_regex(text: str) -> list[tuple[str, int, int]]:
 def ours(text: str) -> list[tuple[str, int, int]]:
     """Careline's redaction."""
     return [(s.kind.value, s.start, s.end) for s in find_spans(text)]
+
+
+def rules_only(text: str) -> list[tuple[str, int, int]]:
+    """Careline's redaction without the learned name tagger: what the tagger adds."""
+    return [(s.kind.value, s.start, s.end) for s in find_spans(text, tagger=False)]
 
 
 # The regions whose national formats the labelled sets use (a number with +country code is
@@ -452,6 +465,7 @@ def phi_tables(name: str, cases: list[Case], details: bool) -> dict[str, PhiScor
     """PHI span recall per kind and over-redaction, one column per method."""
     finders: dict[str, tuple[SpanFinder, set[str] | None]] = {
         "careline": (ours, None),
+        "careline rules only": (rules_only, None),
         "regex only": (naive_regex, None),
     }
     phone_lib = phonenumbers_finder()

@@ -91,11 +91,17 @@ TRAIN_FILES = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcefhijpqrstuvwxyz"),
+    *(f"safety_train_{x}" for x in "abcefhijmnopqrstuvwxyz"),
     "safety_policy",
 )
 # The blind sets: never read here.
-BLIND_FILES = ("safety_holdout10", "safety_blind_d", "safety_blind_g", "safety_blind_k")
+BLIND_FILES = (
+    "safety_holdout10",
+    "safety_blind_d",
+    "safety_blind_g",
+    "safety_blind_k",
+    "safety_blind_l",
+)
 MAX_FALSE_ALARMS = 0.025
 # Everyday questions flagged out of fold, at most. Set so that real patient questions (MQP, never
 # trained on) stay near 1.5%: the written questions are flagged about five times less often than

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
+from bot.safety.name_model import shipped_name_model
 from bot.safety.types import PhiKind, Span
 
 K = PhiKind
@@ -1723,8 +1724,9 @@ def _cut_address(text: str, span: Span, taken: list[Span]) -> Span | None:
     return Span(K.ADDRESS, span.start, end)
 
 
-def find_spans(text: str) -> tuple[Span, ...]:
-    """Every PHI span in `text`, without overlaps, in order."""
+def find_spans(text: str, *, tagger: bool = True) -> tuple[Span, ...]:
+    """Every PHI span in `text`, without overlaps, in order. `tagger=False` leaves out the
+    learned name tagger (the benchmark's "rules only" column)."""
     taken: list[Span] = []
     digits = _DIGIT.search(text) is not None
     for finder in _finders():
@@ -1741,6 +1743,10 @@ def find_spans(text: str) -> tuple[Span, ...]:
     for span in list(_names_listed(text, taken)):
         if not any(span.start < t.end and t.start < span.end for t in taken):
             taken.append(span)
+    # Names with no cue around them, which only the learned tagger sees.
+    for start, end in shipped_name_model().names(text) if tagger else ():
+        if not any(start < t.end and t.start < end for t in taken):
+            taken.append(Span(K.PERSON, start, end))
     return tuple(sorted(taken, key=lambda s: s.start))
 
 

@@ -27,10 +27,10 @@ TRAINING = [
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcefhijpqrstuvwxyz"),
+    *(f"safety_train_{x}" for x in "abcefhijmnopqrstuvwxyz"),
     "safety_policy",
 ]
-BLIND = ["safety_holdout10", "safety_blind_d", "safety_blind_g", "safety_blind_k"]
+BLIND = ["safety_holdout10", "safety_blind_d", "safety_blind_g", "safety_blind_k", "safety_blind_l"]
 MIN_PER_CATEGORY = 25
 MIN_PER_KIND = 15
 

@@ -1,0 +1,324 @@
+"""A learned tagger for person names in free context, beside the rules of `redaction`.
+
+The rules find names where a cue says so ("my son Jacob", "thanks, Mike", "Dr. Ahmed"). People
+also name people with no cue at all: "went to the clinic with Sarah", "Priyanka from HR said",
+"told Okafor about it". This tagger scores each capitalised word (and each lower-case known
+first name) by a logistic regression over the word, its shape and suffix, whether it is a
+known first or last name, whether it starts a sentence, and the words around it. Its weights
+are learned by `scripts/train_name_model.py` from the labelled safety files (names) and from
+ordinary health questions (eponyms, drugs, places and sentence-initial words, never names);
+they ship in `name_model.json`. Pure Python at run time: a few candidate words a message.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+HERE = Path(__file__).parent
+MODEL_FILE = HERE / "name_model.json"
+
+# Words, numbers, single punctuation marks and line breaks. An apostrophe joins a word only
+# when two or more letters follow it: "O'Brien" is one word, "Sarah's" is "Sarah" "'" "s".
+TOKEN = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]{2,})*|\d+|\n|[^\w\s]")
+# Particles inside names: "de Vries", "van der Berg", "bin Saeed", "Nguyễn Thị Lan".
+_PARTICLE_WORDS = (
+    "de des du la le del della di da do dos das van von der den ter ten y bin binti bint al el "
+    "ibn ben bat ap"
+)
+PARTICLES = frozenset(_PARTICLE_WORDS.split())
+_SENTENCE_BREAK = frozenset({"<s>", ".", "!", "?", "\n", ":", ";", '"', "\u201c", "-", "*", "("})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    start: int
+    end: int
+
+
+def tokens(text: str) -> list[Token]:
+    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+
+
+@cache
+def not_names() -> frozenset[str]:
+    """Capitalised words `names.toml` keeps from the rules (sentence openers, places and
+    institutions, eponyms, hospitals' namesakes): a feature of the tagger's, and a word
+    after a name that makes it an institution's ("Macmillan Cancer Support")."""
+    kept = tomllib.loads((HERE / "names.toml").read_text(encoding="utf-8"))
+    keys = ("not_names", "not_name_parts", "eponyms", "hospital_owners")
+    return frozenset(word for key in keys for word in kept[key].split())
+
+
+@cache
+def word_names() -> frozenset[str]:
+    """Names that are ordinary words too ("grace", "hope", "will"), lower case."""
+    kept = tomllib.loads((HERE / "names.toml").read_text(encoding="utf-8"))
+    return frozenset(kept["word_names"].split())
+
+
+@cache
+def places() -> frozenset[str]:
+    """Words of the names of towns, countries and US states, lower case ("köln", "austin")."""
+    return frozenset(
+        tomllib.loads((HERE / "places.toml").read_text(encoding="utf-8"))["places"].split()
+    )
+
+
+@cache
+def name_lists() -> tuple[frozenset[str], frozenset[str]]:
+    """Known first names (hand-kept and Faker's) and known last names, lower case."""
+    kept = tomllib.loads((HERE / "names.toml").read_text(encoding="utf-8"))
+    more = tomllib.loads((HERE / "first_names.toml").read_text(encoding="utf-8"))
+    last = tomllib.loads((HERE / "last_names.toml").read_text(encoding="utf-8"))
+    first = frozenset(kept["first_names"].split()) | frozenset(more["first_names"].split())
+    return first, frozenset(last["last_names"].split())
+
+
+def _shape(word: str) -> str:
+    if word.isupper():
+        return "upper"
+    if word[0].isupper():
+        return "mixed" if any(c.isupper() for c in word[1:]) else "cap"
+    return "lower"
+
+
+_LENGTHS = ((3, "1-2"), (4, "3"), (6, "4-5"), (9, "6-8"))
+_LIKENESS_STEPS = (0.2, 0.5, 0.8)
+_SHOUTING = 0.8  # the share of words in capitals that makes a message shouted
+_MIN_WORDS = 3  # fewer words than this tell nothing about how the writer capitalises
+
+
+def _length(word: str) -> str:
+    return next((name for below, name in _LENGTHS if len(word) < below), "9+")
+
+
+def candidates(text: str, toks: list[Token], words: list[str]) -> list[int]:
+    """The indices of the words the tagger scores: capitalised words (not all capitals, not
+    "AAAs", not one letter) and lower-case known first names, outside links and addresses
+    ("ghr.nlm.nih.gov", "jo_smith@…")."""
+    first, _ = name_lists()
+    out = []
+    for i, (tok, word) in enumerate(zip(toks, words, strict=True)):
+        if len(word) == 1 or not word[0].isalpha() or word[1].isupper():
+            continue
+        if i > 0 and words[i - 1].lower() in PUBLIC_TITLES:  # "Prince William", "St Thomas"
+            continue
+        if not (word[0].isupper() or word.lower() in first):
+            continue
+        before = text[tok.start - 1 : tok.start]
+        after = text[tok.end : tok.end + 2]
+        if before in _IN_LINK or (after[:1] in _IN_LINK and after[1:].isalnum()):
+            continue
+        out.append(i)
+    return out
+
+
+_IN_LINK = frozenset("./@_=#")
+
+
+def char_grams(word: str) -> list[str]:
+    """The 2-4 letter pieces of the word, with a space at each end (scikit-learn's char_wb)."""
+    padded = f" {word.lower()} "
+    return [padded[i : i + n] for n in (2, 3, 4) for i in range(len(padded) - n + 1)]
+
+
+def likeness_feature(likeness: float) -> str:
+    """How much the word's spelling looks like a name's, in four steps."""
+    return f"namelike={sum(likeness >= step for step in _LIKENESS_STEPS)}"
+
+
+def features(words: list[str], i: int, lower_message: bool, likeness: float) -> list[str]:
+    """The features of `words[i]`; `words` are the token texts of one message, `likeness`
+    the spelling model's score of `words[i]` (`NameModel.likeness`)."""
+    first, last = name_lists()
+    word = words[i]
+    low = word.lower()
+    prev = words[i - 1].lower() if i > 0 else "<s>"
+    prev2 = words[i - 2].lower() if i > 1 else "<s>"
+    nxt = words[i + 1].lower() if i + 1 < len(words) else "</s>"
+    nxt2 = words[i + 2].lower() if i + 2 < len(words) else "</s>"
+    start = prev in _SENTENCE_BREAK
+    shape = _shape(word)
+    place = "start" if start else "mid"
+    out = [
+        "bias",
+        f"w={low}",
+        f"s3={low[-3:]}",
+        f"shape={shape}",
+        f"len={_length(word)}",
+        f"shape={shape}&{place}",
+        f"p1={prev}",
+        f"p2={prev2} {prev}",
+        f"n1={nxt}",
+        f"n2={nxt} {nxt2}",
+        f"n1s2={nxt[-2:]}",  # "came", "says", "asked": a name is often the subject
+        likeness_feature(likeness),
+        f"{likeness_feature(likeness)}&{place}",
+    ]
+    if word in not_names():
+        out += ["listed_not_name", f"listed_not_name&{place}"]
+    if low in places():
+        out += ["place", f"place&{place}", "place&first" if low in first else "place&unknown"]
+    if low in first:
+        out += ["first", f"first&{place}", f"first&{shape}"]
+    if low in last:
+        out += ["last", f"last&{place}"]
+    like = likeness_feature(likeness)
+    out += [f"{like}&{shape}", f"{like}&{shape}&{place}"]
+    if prev in first and i > 0 and words[i - 1][0].isupper():
+        out.append("after_first")
+    if nxt in last or (i + 1 < len(words) and words[i + 1][0].isupper() and nxt.isalpha()):
+        out.append("before_cap")
+    if lower_message and shape != "lower" and not start:
+        out.append("cap_in_lower_message")
+    return out
+
+
+def shouting(words: list[str]) -> bool:
+    """Whether the message is written in capitals."""
+    letters = [w for w in words if len(w) > 1 and w[0].isalpha()]
+    upper = sum(w.isupper() for w in letters)
+    return len(letters) >= _MIN_WORDS and upper >= _SHOUTING * len(letters)
+
+
+def lower_message(words: list[str]) -> bool:
+    """Whether the writer hardly capitalises inside sentences: then a capital there means
+    more."""
+    letters = [
+        w
+        for i, w in enumerate(words)
+        if w[0].isalpha() and i > 0 and words[i - 1] not in _SENTENCE_BREAK
+    ]
+    capitalised = sum(1 for w in letters if w[0].isupper() and w != "I")
+    return len(letters) > _MIN_WORDS and capitalised <= len(letters) // 10
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class NameModel:
+    """The tagger's weights, and the spelling model's (`spelling`: letter piece to weight,
+    "" the bias), which tells how much a word looks like a name ("Aiyana", "Okonkwo") when
+    it is in no list."""
+
+    weights: dict[str, float]
+    threshold: float
+    spelling: dict[str, float]
+
+    def score(self, feats: list[str]) -> float:
+        return _sigmoid(sum(self.weights.get(f, 0.0) for f in feats))
+
+    def likeness(self, word: str) -> float:
+        grams = self.spelling
+        return _sigmoid(grams.get("", 0.0) + sum(grams.get(g, 0.0) for g in char_grams(word)))
+
+    def names(self, text: str) -> Iterator[tuple[int, int]]:
+        """Offsets of the names found in `text`: name words next to each other, or with a
+        particle between them ("Pieter de Vries"), are one name."""
+        toks = tokens(text)
+        words = [t.text for t in toks]
+        if shouting(words):  # "MY NAME IS JOHN OKONKWO": read it as if lower case
+            words = [w.lower() for w in words]
+        lowered = lower_message(words)
+        hits = [
+            i
+            for i in candidates(text, toks, words)
+            if not _never_a_name(words, i)
+            and self.score(features(words, i, lowered, self.likeness(words[i]))) >= self.threshold
+        ]
+        runs: list[list[int]] = []  # token indices
+        for i in hits:
+            if runs and _joined(text, toks, runs[-1][-1], i):
+                runs[-1].append(i)
+            else:
+                runs.append([i])
+        for run in runs:
+            if not _eponym(words, run[-1]):
+                yield toks[run[0]].start, toks[run[-1]].end
+
+
+# A name before these words names a condition, a sign or a test ("Pierre Robin sequence",
+# "Kennedy's disease", "the Bruce protocol"), not a person.
+_EPONYM_HEAD_WORDS = (
+    "syndrome syndromes disease diseases disorder sequence type myopathy palsy anomaly sign "
+    "test protocol score scale criteria classification procedure operation manoeuvre "
+    "maneuver method reflex phenomenon"
+)
+EPONYM_HEADS = frozenset(_EPONYM_HEAD_WORDS.split())
+
+
+def _never_a_name(words: list[str], i: int) -> bool:
+    """Words the tagger never takes, whatever the model says: the rules' kept words, names
+    that are words when written in lower case ("says grace"), and a place after a word
+    that says where ("aus Köln", "from Brooklyn")."""
+    word = words[i]
+    if word in not_names() or (word.islower() and word in word_names()):
+        return True
+    return i > 0 and words[i - 1].lower() in WHERE and word.lower() in places()
+
+
+# Words before a place: English, German, French, Spanish, Italian, Portuguese, Dutch, Polish.
+WHERE = frozenset(
+    {
+        "from",
+        "in",
+        "near",
+        "outside",
+        "aus",
+        "nach",
+        "bei",
+        "à",
+        "en",
+        "de",
+        "desde",
+        "da",
+        "di",
+        "em",
+        "uit",
+        "te",
+        "w",
+        "z",
+        "ze",
+    }
+)
+
+
+# Titles of public figures and saints: "Prince William", "Queen Elizabeth", "St Thomas'".
+PUBLIC_TITLES = frozenset({"prince", "princess", "king", "queen", "pope", "saint", "st"})
+
+
+def _eponym(words: list[str], last: int) -> bool:
+    """Whether the name ending at `last` names a condition or an institution ("Kennedy's
+    disease", "Macmillan Cancer Support", "Whittington Hospital")."""
+    after = words[last + 1 : last + 4]
+    if after[:2] in (["'", "s"], ["\u2019", "s"]):
+        after = after[2:]
+    return bool(after) and (after[0].lower() in EPONYM_HEADS or after[0] in not_names())
+
+
+def _joined(text: str, toks: list[Token], last: int, nxt: int) -> bool:
+    """Whether tokens `last` and `nxt` belong to one name: only spaces, hyphens and
+    particles between them."""
+    between = toks[last + 1 : nxt]
+    if any(t.text not in PARTICLES for t in between):
+        return False
+    gaps = [
+        text[a.end : b.start] for a, b in zip(toks[last:nxt], toks[last + 1 : nxt + 1], strict=True)
+    ]
+    return all(gap in (" ", "-") for gap in gaps)
+
+
+@cache
+def shipped_name_model() -> NameModel:
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    return NameModel(data["weights"], data["threshold"], data["spelling"])
