@@ -91,7 +91,7 @@ TRAIN_FILES = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in "abcefhijmnopqrstuvwxyz"),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac")),
     "safety_policy",
 )
 # The blind sets: never read here.

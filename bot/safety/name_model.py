@@ -299,11 +299,19 @@ PUBLIC_TITLES = frozenset({"prince", "princess", "king", "queen", "pope", "saint
 
 def _eponym(words: list[str], last: int) -> bool:
     """Whether the name ending at `last` names a condition or an institution ("Kennedy's
-    disease", "Macmillan Cancer Support", "Whittington Hospital")."""
-    after = words[last + 1 : last + 4]
+    disease", "Dennis Fairhurst Moore syndrome", "Macmillan Cancer Support")."""
+    after = words[last + 1 : last + 1 + _EPONYM_REACH]
     if after[:2] in (["'", "s"], ["\u2019", "s"]):
         after = after[2:]
-    return bool(after) and (after[0].lower() in EPONYM_HEADS or after[0] in not_names())
+    for word in after:  # past the other capitalised parts of the name
+        if word.lower() in EPONYM_HEADS or word in not_names():
+            return True
+        if not (word[:1].isupper() or word == "-"):
+            return False
+    return False
+
+
+_EPONYM_REACH = 5  # words after a name that may still belong to it
 
 
 def _joined(text: str, toks: list[Token], last: int, nxt: int) -> bool:

@@ -64,6 +64,7 @@ def test_a_particle_joins_the_parts_of_one_name() -> None:
     "text",
     [
         "Is isolated Pierre Robin sequence inherited?",
+        "What are the symptoms of Dennis Fairhurst Moore syndrome?",
         "What is the outlook for Kennedy's disease?",
         "My cardiologist did the Bruce protocol on the treadmill",
         "see ghr.nlm.nih.gov/condition/aniridia for the genetics",
