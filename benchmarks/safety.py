@@ -58,7 +58,7 @@ TRAINING = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac")),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae", "af")),
     "safety_policy",
 )
 BLIND = (

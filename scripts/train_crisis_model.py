@@ -91,7 +91,7 @@ TRAIN_FILES = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac")),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae", "af")),
     "safety_policy",
 )
 # The blind sets: never read here.
@@ -334,13 +334,44 @@ def sample_weights(cases: Sequence[Case], setting: Setting) -> F64:
     return per_class
 
 
+# What is left of a message's personal details once the model's reader has dropped them
+# ("my NHS number is [NHS_NUMBER] and …" → "my NHS number is and …"). The files hold these
+# words mostly in calm messages, so without help the model learns "an NHS number: no crisis"
+# and "my NHS number is 943 476 5919 and I want to die tonight" falls under the threshold.
+DETAIL_WORDS = (
+    "my NHS number is",
+    "DOB",
+    "my email is",
+    "MRN",
+    "call me on",
+    "I live at",
+    "my name is",
+    "member ID",
+    "hospital number",
+    "date of birth",
+)
+DETAIL_EVERY = 4  # one crisis in four gets a copy
+
+
+def with_detail_words(cases: Sequence[Case]) -> list[Case]:
+    """Copies of every DETAIL_EVERY-th crisis with a detail's leftover words in front."""
+    crises = [c for c in cases if c.kind == "positive"][::DETAIL_EVERY]
+    return [
+        dataclasses.replace(c, text=f"{DETAIL_WORDS[i % len(DETAIL_WORDS)]} and {c.text}")
+        for i, c in enumerate(crises)
+    ]
+
+
 def fit(cases: Sequence[Case], setting: Setting) -> Fitted:
     """Fit features and regression on `cases` (those `used` by the setting).
 
     The n-gram vocabulary and its idf come from the safety files' cases only: the everyday
     questions teach what those n-grams mean in an ordinary question, and the model keeps its
     size (tens of thousands of n-grams that only everyday questions use would double it).
+    Copies of some crises with a personal detail's words in front (`with_detail_words`) are
+    added here, so they only ever train, never score.
     """
+    cases = [*cases, *with_detail_words(cases)]
     texts = [c.text for c in cases]
     safety = [c.text for c in cases if c.kind != "everyday"]
     chars, words = vectorizers(setting)

@@ -259,38 +259,21 @@ EPONYM_HEADS = frozenset(_EPONYM_HEAD_WORDS.split())
 
 def _never_a_name(words: list[str], i: int) -> bool:
     """Words the tagger never takes, whatever the model says: the rules' kept words, names
-    that are words when written in lower case ("says grace"), and a place after a word
-    that says where ("aus Köln", "from Brooklyn")."""
+    that are words when written in lower case ("says grace"), hyphenated words with such a
+    part or a lower-case one ("Guillain-Barre", "Rh-negative"), and a place after a word that
+    says where ("aus Köln", "going to Bali")."""
     word = words[i]
     if word in not_names() or (word.islower() and word in word_names()):
+        return True
+    parts = word.split("-")[1:]  # "Guillain-Barre", "Charcot-Marie-Tooth", "Rh-negative"
+    if any(part in not_names() or part.islower() for part in parts):
         return True
     return i > 0 and words[i - 1].lower() in WHERE and word.lower() in places()
 
 
 # Words before a place: English, German, French, Spanish, Italian, Portuguese, Dutch, Polish.
-WHERE = frozenset(
-    {
-        "from",
-        "in",
-        "near",
-        "outside",
-        "aus",
-        "nach",
-        "bei",
-        "à",
-        "en",
-        "de",
-        "desde",
-        "da",
-        "di",
-        "em",
-        "uit",
-        "te",
-        "w",
-        "z",
-        "ze",
-    }
-)
+_WHERE_WORDS = "from in to near outside aus nach bei à en de desde da di em uit te w z ze"
+WHERE = frozenset(_WHERE_WORDS.split())
 
 
 # Titles of public figures and saints: "Prince William", "Queen Elizabeth", "St Thomas'".

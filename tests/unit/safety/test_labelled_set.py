@@ -27,7 +27,7 @@ TRAINING = [
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac")),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae", "af")),
     "safety_policy",
 ]
 BLIND = ["safety_holdout10", "safety_blind_d", "safety_blind_g", "safety_blind_k", "safety_blind_l"]

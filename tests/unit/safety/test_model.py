@@ -168,6 +168,19 @@ def test_the_policy_look_alikes_are_not_crises(text: str) -> None:
     [
         ("my NHS number is 943 476 5919 and I want to die tonight", C.SUICIDE_SELF_HARM),
         ("Call me on 555-201-7734, my son has stopped breathing", C.BREATHING),
+        # detail wordings that the training copies (DETAIL_WORDS) do not use
+        (
+            "my insurance policy number is XGH-884211-07 and I am going to end it tonight",
+            C.SUICIDE_SELF_HARM,
+        ),
+        (
+            "Patient ID 88213-44, DOB 4/5/1990: I took 40 paracetamol an hour ago",
+            C.OVERDOSE_POISONING,
+        ),
+        (
+            "my address is 12 Elm Street, Leeds LS6 2AB and my husband just hit me with a bottle",
+            C.VIOLENCE_ABUSE,
+        ),
     ],
 )
 def test_personal_details_in_a_crisis_do_not_hide_it(text: str, category: C) -> None:
