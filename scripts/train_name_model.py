@@ -46,7 +46,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from build_first_names import health_words  # noqa: E402
-from train_crisis_model import BLIND_FILES, MATCHING_FILES, TRAIN_FILES  # noqa: E402
+from train_crisis_model import (  # noqa: E402
+    BLIND_FILES,
+    MATCHING_FILES,
+    TRAIN_FILES,
+    _hashed_fold,
+)
 
 from bot.safety.name_model import (  # noqa: E402
     MODEL_FILE,
@@ -206,8 +211,8 @@ def spelling_models() -> tuple[dict[str, float], Callable[[str], float]]:
 
 
 def _fold_of(text: str) -> str:
-    digest = hashlib.blake2b(text.encode("utf-8"), digest_size=4).digest()
-    return "health:" + TRAIN_FILES[int.from_bytes(digest, "big") % len(TRAIN_FILES)]
+    """The safety file a health text is held out with, as the crisis model holds it out."""
+    return "health:" + _hashed_fold(text)
 
 
 def fit(words: Sequence[Word]) -> tuple[DictVectorizer, LogisticRegression]:

@@ -4,7 +4,8 @@ The rules find names where a cue says so ("my son Jacob", "thanks, Mike", "Dr. A
 also name people with no cue at all: "went to the clinic with Sarah", "Priyanka from HR said",
 "told Okafor about it". This tagger scores each capitalised word (and each lower-case known
 first name) by a logistic regression over the word, its shape and suffix, whether it is a
-known first or last name, whether it starts a sentence, and the words around it. Its weights
+known first or last name or a place word, whether it starts a sentence, the words around it,
+and how much its spelling looks like a name's (a small model over letter pieces). Its weights
 are learned by `scripts/train_name_model.py` from the labelled safety files (names) and from
 ordinary health questions (eponyms, drugs, places and sentence-initial words, never names);
 they ship in `name_model.json`. Pure Python at run time: a few candidate words a message.
@@ -48,38 +49,43 @@ def tokens(text: str) -> list[Token]:
 
 
 @cache
+def _toml(file: str) -> dict[str, str]:
+    """One of this folder's TOML word lists, read once."""
+    return tomllib.loads((HERE / file).read_text(encoding="utf-8"))
+
+
+@cache
+def _word_list(file: str, *keys: str) -> frozenset[str]:
+    """The words under `keys` in `file`."""
+    return frozenset(word for key in keys for word in _toml(file)[key].split())
+
+
 def not_names() -> frozenset[str]:
     """Capitalised words `names.toml` keeps from the rules (sentence openers, places and
     institutions, eponyms, hospitals' namesakes): a feature of the tagger's, and a word
     after a name that makes it an institution's ("Macmillan Cancer Support")."""
-    kept = tomllib.loads((HERE / "names.toml").read_text(encoding="utf-8"))
-    keys = ("not_names", "not_name_parts", "eponyms", "hospital_owners")
-    return frozenset(word for key in keys for word in kept[key].split())
+    return _word_list("names.toml", "not_names", "not_name_parts", "eponyms", "hospital_owners")
 
 
-@cache
 def word_names() -> frozenset[str]:
     """Names that are ordinary words too ("grace", "hope", "will"), lower case."""
-    kept = tomllib.loads((HERE / "names.toml").read_text(encoding="utf-8"))
-    return frozenset(kept["word_names"].split())
+    return _word_list("names.toml", "word_names")
 
 
-@cache
 def places() -> frozenset[str]:
     """Words of the names of towns, countries and US states, lower case ("köln", "austin")."""
-    return frozenset(
-        tomllib.loads((HERE / "places.toml").read_text(encoding="utf-8"))["places"].split()
-    )
+    return _word_list("places.toml", "places")
 
 
 @cache
+def first_names() -> frozenset[str]:
+    """Known first names, lower case: the hand-kept ones and Faker's (the rules use them too)."""
+    return _word_list("names.toml", "first_names") | _word_list("first_names.toml", "first_names")
+
+
 def name_lists() -> tuple[frozenset[str], frozenset[str]]:
-    """Known first names (hand-kept and Faker's) and known last names, lower case."""
-    kept = tomllib.loads((HERE / "names.toml").read_text(encoding="utf-8"))
-    more = tomllib.loads((HERE / "first_names.toml").read_text(encoding="utf-8"))
-    last = tomllib.loads((HERE / "last_names.toml").read_text(encoding="utf-8"))
-    first = frozenset(kept["first_names"].split()) | frozenset(more["first_names"].split())
-    return first, frozenset(last["last_names"].split())
+    """Known first names and known last names, lower case."""
+    return first_names(), _word_list("last_names.toml", "last_names")
 
 
 def _shape(word: str) -> str:
@@ -102,8 +108,8 @@ def _length(word: str) -> str:
 
 def candidates(text: str, toks: list[Token], words: list[str]) -> list[int]:
     """The indices of the words the tagger scores: capitalised words (not all capitals, not
-    "AAAs", not one letter) and lower-case known first names, outside links and addresses
-    ("ghr.nlm.nih.gov", "jo_smith@…")."""
+    "AAAs", not one letter, not after a public title) and lower-case known first names,
+    outside links and emails ("ghr.nlm.nih.gov", "jo_smith@…")."""
     first, _ = name_lists()
     out = []
     for i, (tok, word) in enumerate(zip(toks, words, strict=True)):
@@ -148,6 +154,7 @@ def features(words: list[str], i: int, lower_message: bool, likeness: float) -> 
     start = prev in _SENTENCE_BREAK
     shape = _shape(word)
     place = "start" if start else "mid"
+    like = likeness_feature(likeness)
     out = [
         "bias",
         f"w={low}",
@@ -160,8 +167,8 @@ def features(words: list[str], i: int, lower_message: bool, likeness: float) -> 
         f"n1={nxt}",
         f"n2={nxt} {nxt2}",
         f"n1s2={nxt[-2:]}",  # "came", "says", "asked": a name is often the subject
-        likeness_feature(likeness),
-        f"{likeness_feature(likeness)}&{place}",
+        like,
+        f"{like}&{place}",
     ]
     if word in not_names():
         out += ["listed_not_name", f"listed_not_name&{place}"]
@@ -171,7 +178,6 @@ def features(words: list[str], i: int, lower_message: bool, likeness: float) -> 
         out += ["first", f"first&{place}", f"first&{shape}"]
     if low in last:
         out += ["last", f"last&{place}"]
-    like = likeness_feature(likeness)
     out += [f"{like}&{shape}", f"{like}&{shape}&{place}"]
     if prev in first and i > 0 and words[i - 1][0].isupper():
         out.append("after_first")

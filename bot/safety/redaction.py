@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
-from bot.safety.name_model import shipped_name_model
+from bot.safety.name_model import first_names, shipped_name_model
 from bot.safety.types import PhiKind, Span
 
 K = PhiKind
@@ -1029,12 +1029,7 @@ _SIGNATURE = re.compile(
     re.IGNORECASE,
 )
 # The hand-kept names and about 11,000 more from many countries (scripts/build_first_names.py).
-_MORE_NAMES = tomllib.loads(
-    (Path(__file__).parent / "first_names.toml").read_text(encoding="utf-8")
-)
-_FIRST_NAMES = frozenset(_WORDS["first_names"].split()) | frozenset(
-    _MORE_NAMES["first_names"].split()
-)
+_FIRST_NAMES = first_names()
 # A sign-off anywhere in a message ("Kind regards, Sarah O'Connell, Practice Nurse. Direct
 # line: …") and a name after a dash at the very end ("… email me - Jordan").
 _SIGN_OFF = re.compile(
