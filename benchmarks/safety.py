@@ -58,7 +58,7 @@ TRAINING = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae", "af")),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijkl"))),
     "safety_policy",
 )
 BLIND = (
@@ -67,6 +67,7 @@ BLIND = (
     "safety_blind_g",
     "safety_blind_k",
     "safety_blind_l",
+    "safety_blind_m",
 )
 RULES_TUNED_ON = frozenset(TRAINING[:10])  # safety_cases and holdout1-9
 

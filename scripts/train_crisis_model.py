@@ -91,7 +91,7 @@ TRAIN_FILES = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae", "af")),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijkl"))),
     "safety_policy",
 )
 # The blind sets: never read here.
@@ -101,6 +101,7 @@ BLIND_FILES = (
     "safety_blind_g",
     "safety_blind_k",
     "safety_blind_l",
+    "safety_blind_m",
 )
 MAX_FALSE_ALARMS = 0.025
 # Everyday questions flagged out of fold, at most. Set so that real patient questions (MQP, never

@@ -27,10 +27,17 @@ TRAINING = [
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", "aa", "ab", "ac", "ad", "ae", "af")),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijkl"))),
     "safety_policy",
 ]
-BLIND = ["safety_holdout10", "safety_blind_d", "safety_blind_g", "safety_blind_k", "safety_blind_l"]
+BLIND = [
+    "safety_holdout10",
+    "safety_blind_d",
+    "safety_blind_g",
+    "safety_blind_k",
+    "safety_blind_l",
+    "safety_blind_m",
+]
 MIN_PER_CATEGORY = 25
 MIN_PER_KIND = 15
 
