@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.errors import ConfigError
-from bot.matching.bert_graph import INPUTS, OUTPUT, Precision, build_encoder
+from bot.matching.bert_graph import INPUTS, OUTPUT, Precision, build_encoder, quantisation
 from bot.matching.embedder import Vectors
 
 log = logging.getLogger(__name__)
@@ -100,10 +100,9 @@ class MiniLMEmbedder:
         name = config.get("_name_or_path", folder.name)
         if adapter is not None:
             name = f"{name}+{adapter.stem}"
-        self._identity = f"minilm-onnx-{precision}:{name}:{weights_hash}"
-        model_file = (
-            Path(cache_dir) / "models" / f"{weights_hash}-{precision}-v{GRAPH_VERSION}.onnx"
-        )
+        variant = quantisation(precision)  # "int8-w7" on CPUs without VNNI: another graph
+        self._identity = f"minilm-onnx-{variant}:{name}:{weights_hash}"
+        model_file = Path(cache_dir) / "models" / f"{weights_hash}-{variant}-v{GRAPH_VERSION}.onnx"
         if not model_file.is_file():
             log.info("writing the %s ONNX sentence model to %s (once)", precision, model_file)
             build_encoder(folder, model_file, precision, adapter)

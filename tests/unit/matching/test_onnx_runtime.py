@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.matching.bert_graph import load_weights
+from bot.matching.bert_graph import load_weights, seven_bit_weights
 from bot.matching.minilm import MiniLMEmbedder, resolve_model_path
 from tests.support.numpy_bert import NumpyBert
 
@@ -97,3 +97,21 @@ def test_an_adapter_for_layers_the_model_lacks_is_refused(tmp_path: Path) -> Non
     )
     with pytest.raises(ValueError, match="not a layer"):
         load_weights(resolve_model_path(None), adapter)
+
+
+@pytest.mark.parametrize(
+    ("flags", "seven_bits"),
+    [
+        ("fpu sse4_2 avx avx2 fma", True),  # AVX2 without VNNI: 8-bit products can saturate
+        ("fpu sse4_2 avx avx2 avx512f avx512_vnni", False),
+        ("fpu sse4_2 avx avx2 avx_vnni", False),
+        ("fp asimd asimddp", False),  # not x86
+    ],
+)
+def test_int8_weights_keep_to_seven_bits_only_on_x86_without_vnni(
+    flags: str, seven_bits: bool, tmp_path: Path
+) -> None:
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {flags}\n", encoding="utf-8")
+    assert seven_bit_weights(cpuinfo) is seven_bits
+    assert seven_bit_weights(tmp_path / "missing") is False
