@@ -46,6 +46,7 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._safety_sets import BLIND, TRAINING  # noqa: E402
 from bot.safety.crisis import rules_crisis  # noqa: E402
 from bot.safety.model import CLASSES, detect_crisis, shipped_model  # noqa: E402
 from bot.safety.redaction import find_spans  # noqa: E402
@@ -54,21 +55,6 @@ from bot.safety.types import CrisisCategory, PhiKind  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 DATASETS = ROOT.parent / "shared" / "datasets"
-TRAINING = (
-    "safety_cases",
-    "safety_holdout",
-    *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijkl"))),
-    "safety_policy",
-)
-BLIND = (
-    "safety_holdout10",
-    "safety_blind_d",
-    "safety_blind_g",
-    "safety_blind_k",
-    "safety_blind_l",
-    "safety_blind_m",
-)
 RULES_TUNED_ON = frozenset(TRAINING[:10])  # safety_cases and holdout1-9
 
 Case = dict[str, object]

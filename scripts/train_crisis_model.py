@@ -66,6 +66,7 @@ import numpy.typing as npt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks._safety_sets import BLIND, TRAINING  # noqa: E402
 from bot.safety.model import (  # noqa: E402
     CLASSES,
     MODEL_FILE,
@@ -87,22 +88,8 @@ except ImportError:  # pragma: no cover - depends on the environment
 F64 = npt.NDArray[np.float64]
 DATA = ROOT / "tests" / "data"
 OUT = ROOT / "bot" / "safety" / MODEL_FILE
-TRAIN_FILES = (
-    "safety_cases",
-    "safety_holdout",
-    *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijkl"))),
-    "safety_policy",
-)
-# The blind sets: never read here.
-BLIND_FILES = (
-    "safety_holdout10",
-    "safety_blind_d",
-    "safety_blind_g",
-    "safety_blind_k",
-    "safety_blind_l",
-    "safety_blind_m",
-)
+TRAIN_FILES = TRAINING
+BLIND_FILES = BLIND  # never read here
 MAX_FALSE_ALARMS = 0.025
 # Everyday questions flagged out of fold, at most. Set so that real patient questions (MQP, never
 # trained on) stay near 1.5%: the written questions are flagged about five times less often than
