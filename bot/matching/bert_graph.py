@@ -12,6 +12,7 @@ pass.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -209,6 +210,7 @@ def _quiet_root_logger() -> Iterator[None]:
         root.setLevel(level)
 
 
+@functools.cache
 def seven_bit_weights(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
     """Whether int8 weights should keep to 7 bits on this CPU (``reduce_range``).
 

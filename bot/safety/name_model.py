@@ -49,15 +49,15 @@ def tokens(text: str) -> list[Token]:
 
 
 @cache
-def _toml(file: str) -> dict[str, str]:
-    """One of this folder's TOML word lists, read once."""
+def word_lists(file: str) -> dict[str, str]:
+    """One of this folder's TOML word lists, read once (the rules of `redaction` use it too)."""
     return tomllib.loads((HERE / file).read_text(encoding="utf-8"))
 
 
 @cache
 def _word_list(file: str, *keys: str) -> frozenset[str]:
     """The words under `keys` in `file`."""
-    return frozenset(word for key in keys for word in _toml(file)[key].split())
+    return frozenset(word for key in keys for word in word_lists(file)[key].split())
 
 
 def not_names() -> frozenset[str]:

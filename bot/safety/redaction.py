@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import itertools
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 
-from bot.safety.name_model import first_names, shipped_name_model
+from bot.safety.name_model import first_names, shipped_name_model, word_lists
 from bot.safety.types import PhiKind, Span
 
 K = PhiKind
@@ -540,7 +538,7 @@ def _dobs_in_words(text: str) -> Iterator[Span]:
 
 # --- addresses -----------------------------------------------------------------------------------
 
-_WORDS = tomllib.loads((Path(__file__).parent / "names.toml").read_text(encoding="utf-8"))
+_WORDS = word_lists("names.toml")
 _DIGIT = re.compile(r"\d")
 # Capitalised words that follow "I'm", a title or a relation (or a street) but are not names.
 _NOT_NAMES = frozenset(_WORDS["not_names"].split())
@@ -1735,13 +1733,11 @@ def find_spans(text: str, *, tagger: bool = True) -> tuple[Span, ...]:
                 span = _cut_address(text, found, taken)
             if span is not None:
                 taken.append(span)
-    for span in list(_names_listed(text, taken)):
+    # Then listed names, and names with no cue around them, which only the learned tagger sees.
+    untagged = (Span(K.PERSON, s, e) for s, e in shipped_name_model().names(text)) if tagger else ()
+    for span in (*_names_listed(text, taken), *untagged):
         if not any(span.start < t.end and t.start < span.end for t in taken):
             taken.append(span)
-    # Names with no cue around them, which only the learned tagger sees.
-    for start, end in shipped_name_model().names(text) if tagger else ():
-        if not any(start < t.end and t.start < end for t in taken):
-            taken.append(Span(K.PERSON, start, end))
     return tuple(sorted(taken, key=lambda s: s.start))
 
 
