@@ -104,15 +104,16 @@ def words_of(
     """The candidate words of `text`; those inside `others` (other kinds of detail, which
     the rules find first) are left out, as the tagger never sees them."""
     toks = tokens(text)
-    texts = [t.text for t in toks]
+    texts = [t[0] for t in toks]
     lowered = lower_message(texts)
     out = []
     for i in candidates(text, toks, texts):
         tok = toks[i]
-        if any(s <= tok.start < e for s, e in others):
+        start, end = tok.span()
+        if any(s <= start < e for s, e in others):
             continue
-        inside = any(s <= tok.start and tok.end <= e for s, e in names)
-        feats = features(texts, i, lowered, likeness(tok.text))
+        inside = any(s <= start and end <= e for s, e in names)
+        feats = features(texts, i, lowered, likeness(tok[0]))
         out.append(Word(group, feats, inside, text))
     return out
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -109,34 +110,44 @@ class CrisisModel:
         """The non-zero features of `text`: rows and values (each block of unit length)."""
         low = text.lower()
         found: list[int] = []
-        for word in _SPACES.sub(" ", low).split():
+        for word in low.split():  # str.split() squeezes white space as scikit-learn does
             found += self._rows_of_word(word)
+        # A Counter keeps first-seen order: the character block's rows, then the word block's.
+        counts = Counter(found)
+        n_char = len(counts)
         vocab = self.word_vocab
         grams = word_ngrams(low, *self.word_range, one_letter_words=self.one_letter_words)
-        found += [vocab[g] for g in grams if g in vocab]
-        if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
-        # Both blocks counted at once (word rows follow character rows), then each block is
-        # scaled to unit length on its own.
-        rows, counts = np.unique(np.asarray(found, dtype=np.int64), return_counts=True)
-        tfidf = (1.0 + np.log(counts)) * self.idf[rows]
-        split = int(np.searchsorted(rows, len(self.char_vocab)))
-        for block in (slice(0, split), slice(split, len(rows))):
-            norm = math.sqrt(float(tfidf[block] @ tfidf[block]))
+        # Word rows follow the character rows, so none is 0: `filter(None, …)` drops the misses.
+        counts.update(filter(None, map(vocab.get, grams)))
+        size = len(counts)
+        rows = np.fromiter(counts.keys(), dtype=np.int64, count=size)
+        tfidf = np.fromiter(counts.values(), dtype=np.float64, count=size)
+        np.log(tfidf, out=tfidf)
+        tfidf += 1.0
+        tfidf *= self.idf[rows]
+        for block in (tfidf[:n_char], tfidf[n_char:]):  # views: scaled in place
+            norm = math.sqrt(float(block @ block))
             if norm:
-                tfidf[block] /= norm
+                np.divide(block, norm, out=block)
         return rows, tfidf
 
     def probabilities(self, text: str) -> F64:
         """Class probabilities of `text`, in `CLASSES` order (the eight categories, then none;
         an everyday question counts as none)."""
+        return np.array(self._probabilities(text))
+
+    def _probabilities(self, text: str) -> list[float]:
         rows, values = self.features(text)
         # float32 rows: shipped as float16, and gathering half the bytes is most of the cost
-        z = values.astype(np.float32) @ self.weights[rows] + self.bias
-        z = np.exp(z - z.max())
-        p: F64 = z / z.sum()
-        if len(p) > len(CLASSES):
-            p = np.concatenate([p[: len(CLASSES) - 1], [p[len(CLASSES) - 1 :].sum()]])
+        scores = (values.astype(np.float32) @ self.weights[rows] + self.bias).tolist()
+        # Ten numbers: plain Python is quicker than numpy's per-call overhead here.
+        top = max(scores)
+        exps = [math.exp(z - top) for z in scores]
+        total = sum(exps)
+        p = [e / total for e in exps]
+        if len(p) > len(CLASSES):  # "everyday" counts as none
+            p[len(CLASSES) - 1] = sum(p[len(CLASSES) - 1 :])
+            del p[len(CLASSES) :]
         return p
 
     def crisis_score(self, text: str) -> float:
@@ -145,10 +156,11 @@ class CrisisModel:
 
     def classify(self, text: str) -> CrisisCategory | None:
         """The crisis category `text` signals, or None below the threshold."""
-        p = self.probabilities(text)
+        p = self._probabilities(text)
         if 1.0 - p[-1] < self.threshold:
             return None
-        return CrisisCategory(CLASSES[int(np.argmax(p[:-1]))])
+        crises = p[:-1]
+        return CrisisCategory(CLASSES[crises.index(max(crises))])
 
     def save(self, path: Path | BinaryIO) -> None:
         """Write the model as a compressed .npz: float16 weights, no pickled objects."""

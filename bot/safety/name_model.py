@@ -37,15 +37,13 @@ PARTICLES = frozenset(_PARTICLE_WORDS.split())
 _SENTENCE_BREAK = frozenset({"<s>", ".", "!", "?", "\n", ":", ";", '"', "\u201c", "-", "*", "("})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    text: str
-    start: int
-    end: int
+# A token is its match: `tok[0]` its text, `tok.start()` and `tok.end()` its offsets (a match
+# object costs a quarter of a small class built from it, and a message has dozens).
+Token = re.Match[str]
 
 
 def tokens(text: str) -> list[Token]:
-    return [Token(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
+    return list(TOKEN.finditer(text))
 
 
 @cache
@@ -111,16 +109,18 @@ def candidates(text: str, toks: list[Token], words: list[str]) -> list[int]:
     "AAAs", not one letter, not after a public title) and lower-case known first names,
     outside links and emails ("ghr.nlm.nih.gov", "jo_smith@…")."""
     first, _ = name_lists()
+    known = first.intersection(map(str.lower, words))  # one set operation for the message
     out = []
     for i, (tok, word) in enumerate(zip(toks, words, strict=True)):
+        if not (word[0].isupper() or (known and word.lower() in known)):
+            continue  # most words: cheapest test first
         if len(word) == 1 or not word[0].isalpha() or word[1].isupper():
             continue
         if i > 0 and words[i - 1].lower() in PUBLIC_TITLES:  # "Prince William", "St Thomas"
             continue
-        if not (word[0].isupper() or word.lower() in first):
-            continue
-        before = text[tok.start - 1 : tok.start]
-        after = text[tok.end : tok.end + 2]
+        start, end = tok.span()
+        before = text[start - 1 : start]
+        after = text[end : end + 2]
         if before in _IN_LINK or (after[:1] in _IN_LINK and after[1:].isalnum()):
             continue
         out.append(i)
@@ -232,15 +232,17 @@ class NameModel:
         """Offsets of the names found in `text`: name words next to each other, or with a
         particle between them ("Pieter de Vries"), are one name."""
         toks = tokens(text)
-        words = [t.text for t in toks]
+        words = [t[0] for t in toks]
         if shouting(words):  # "MY NAME IS JOHN OKONKWO": read it as if lower case
             words = [w.lower() for w in words]
+        scored = [i for i in candidates(text, toks, words) if not _never_a_name(words, i)]
+        if not scored:
+            return  # most messages: nothing to score
         lowered = lower_message(words)
         hits = [
             i
-            for i in candidates(text, toks, words)
-            if not _never_a_name(words, i)
-            and self.score(features(words, i, lowered, self.likeness(words[i]))) >= self.threshold
+            for i in scored
+            if self.score(features(words, i, lowered, self.likeness(words[i]))) >= self.threshold
         ]
         runs: list[list[int]] = []  # token indices
         for i in hits:
@@ -250,7 +252,7 @@ class NameModel:
                 runs.append([i])
         for run in runs:
             if not _eponym(words, run[-1]):
-                yield toks[run[0]].start, toks[run[-1]].end
+                yield toks[run[0]].start(), toks[run[-1]].end()
 
 
 # A name before these words names a condition, a sign or a test ("Pierre Robin sequence",
@@ -307,11 +309,10 @@ def _joined(text: str, toks: list[Token], last: int, nxt: int) -> bool:
     """Whether tokens `last` and `nxt` belong to one name: only spaces, hyphens and
     particles between them."""
     between = toks[last + 1 : nxt]
-    if any(t.text not in PARTICLES for t in between):
+    if any(t[0] not in PARTICLES for t in between):
         return False
-    gaps = [
-        text[a.end : b.start] for a, b in zip(toks[last:nxt], toks[last + 1 : nxt + 1], strict=True)
-    ]
+    pairs = zip(toks[last:nxt], toks[last + 1 : nxt + 1], strict=True)
+    gaps = [text[a.end() : b.start()] for a, b in pairs]
     return all(gap in (" ", "-") for gap in gaps)
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import importlib
 import itertools
 import re
-from collections.abc import Iterable, Sequence
+import sys
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 # The parser behind `re.compile`; private, so anything unexpected means "no literals known".
@@ -166,9 +167,13 @@ def required_literals(pattern: str) -> Literals | None:
         parsed = _PARSER.parse(pattern)
         if parsed.state.flags & ~(re.UNICODE | re.NOFLAG):
             return None  # an inline (?i) or (?x) changes what a literal means
-        strings, required = _sequence(parsed)
+        return _literals(parsed)
     except Exception:  # the private parser changed: fall back to "always run"
         return None
+
+
+def _literals(parsed: Any) -> Literals | None:
+    strings, required = _sequence(parsed)
     if strings is not None and "" not in strings and _better(strings, required):
         required = strings
     return None if required is None else _minimal(required)
@@ -298,3 +303,100 @@ class Alternation:
             for i, m in pending.items():
                 if m is not None and m.start() < end:
                     pending[i] = self._parts[i].search(text, end)
+
+
+def any_of(strings: Iterable[str]) -> re.Pattern[str]:
+    """A search for whether a text holds any of `strings`: one pass of a trie of them, where
+    ``any(s in text for s in strings)`` makes a pass per string."""
+    return re.compile(_trie_pattern(_minimal(strings)))
+
+
+class Gated:
+    """A compiled regex that first makes sure the text holds one of the strings every match
+    contains (one quick search of a trie of them), and otherwise answers "no match" at once.
+    Results are the regex's own; only the work differs. A regex whose strings cannot be
+    worked out simply runs.
+    """
+
+    __slots__ = ("_folded", "_probe", "regex")
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.regex = re.compile(pattern, flags)
+        self._probe, self._folded = _probe(self.regex)
+
+    @property
+    def pattern(self) -> str:
+        return self.regex.pattern
+
+    def _absent(self, text: str, pos: int, endpos: int) -> bool:
+        probe = self._probe
+        if probe is None:
+            return False
+        if not self._folded:
+            return probe.search(text, pos, endpos) is None
+        if pos or endpos < len(text):
+            return probe.search(fold(text[pos:endpos])) is None
+        return probe.search(_folded(text)) is None
+
+    def search(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return None if self._absent(text, pos, endpos) else self.regex.search(text, pos, endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        return None if self._absent(text, pos, endpos) else self.regex.match(text, pos, endpos)
+
+    def fullmatch(self, text: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
+        if self._absent(text, pos, endpos):
+            return None
+        return self.regex.fullmatch(text, pos, endpos)
+
+    def finditer(
+        self, text: str, pos: int = 0, endpos: int = sys.maxsize
+    ) -> Iterator[re.Match[str]]:
+        if self._absent(text, pos, endpos):
+            return iter(())
+        return self.regex.finditer(text, pos, endpos)
+
+
+def fold(text: str) -> str:
+    """`text` case-folded so that whatever a case-insensitive regex's literal matches holds
+    the literal's own fold: `casefold`, with the Turkish dotless and dotted i made plain
+    ("i" matches U+0131 and U+0130 case-insensitively, but folds to neither)."""
+    return text.casefold().replace("\u0131", "i").replace("i\u0307", "i")
+
+
+# The last text folded, and its fold: the case-insensitive regexes of one message share it.
+_last_fold: tuple[str, str] = ("", "")
+
+
+def _folded(text: str) -> str:
+    global _last_fold  # noqa: PLW0603 - a one-entry cache, swapped whole (thread-safe)
+    last = _last_fold
+    if last[0] is text:
+        return last[1]
+    folded = fold(text)
+    _last_fold = (text, folded)
+    return folded
+
+
+def _probe(regex: re.Pattern[str]) -> tuple[re.Pattern[str] | None, bool]:
+    """A search for the strings every match of `regex` contains (None when unknown), and
+    whether it searches the folded text: a case-insensitive regex's literals are looked for,
+    folded, in the folded text, which a plain search does several times faster than a
+    case-insensitive one.
+
+    Lookarounds consume nothing, so the strings lie inside the match: searching between the
+    same `pos` and `endpos` is enough.
+    """
+    if _PARSER is None:
+        return None, False
+    try:
+        parsed = _PARSER.parse(regex.pattern, regex.flags)
+        found = _literals(parsed)
+        folded = bool(parsed.state.flags & re.IGNORECASE)
+    except Exception:  # the private parser changed: fall back to "always run"
+        return None, False
+    if found is None:
+        return None, False
+    if folded:
+        found = _minimal(fold(s) for s in found)
+    return re.compile(_trie_pattern(found), parsed.state.flags & re.ASCII), folded

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from functools import cache
 
 from bot.safety.name_model import first_names, shipped_name_model, word_lists
+from bot.safety.prefilter import Gated, any_of
 from bot.safety.types import PhiKind, Span
 
 K = PhiKind
@@ -22,7 +23,7 @@ def _span(kind: PhiKind, match: re.Match[str], group: int | str = 0) -> Span:
 
 
 def _near(
-    text: str, start: int, end: int, pattern: re.Pattern[str], *, before: int = 40, after: int = 0
+    text: str, start: int, end: int, pattern: Gated, *, before: int = 40, after: int = 0
 ) -> bool:
     """Whether `pattern` occurs within `before` characters before or `after` after a span."""
     return bool(pattern.search(text[max(0, start - before) : start])) or (
@@ -32,7 +33,7 @@ def _near(
 
 # --- email ---------------------------------------------------------------------------------------
 
-_EMAIL = re.compile(
+_EMAIL = Gated(
     r"(?<![\w.+'-])[A-Za-z0-9][\w.+'-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"
     r"|(?<![\w.+-])[A-Za-z0-9][\w.+-]*(?:\s?(?:\(dot\)|\[dot\]| dot )\s?[\w+-]+)*"
     r"\s?(?:\(at\)|\[at\]|\{at\}| at )\s?[A-Za-z0-9-]+"
@@ -41,11 +42,11 @@ _EMAIL = re.compile(
 )
 
 
-_SPELLED_AT = re.compile(r"\(at\)|\[at\]|\{at\}| dot |\[dot\]")
+_SPELLED_AT = Gated(r"\(at\)|\[at\]|\{at\}| dot |\[dot\]")
 
 
 # An email typed a letter at a time so that bots cannot read it ("j o e 4 5 @ g m a i l . c o m").
-_SPACED_EMAIL = re.compile(r"(?<!\S)(?:[\w.+-] ){2,60}@(?: [\w-]){2,40} \.(?: [a-z]){2,4}(?!\S)")
+_SPACED_EMAIL = Gated(r"(?<!\S)(?:[\w.+-] ){2,60}@(?: [\w-]){2,40} \.(?: [a-z]){2,4}(?!\S)")
 
 
 def _emails(text: str) -> Iterator[Span]:
@@ -60,7 +61,7 @@ def _emails(text: str) -> Iterator[Span]:
 
 # --- URLs carrying identifiers -------------------------------------------------------------------
 
-_URL = re.compile(
+_URL = Gated(
     r"\b(?:https?://|www\.)[^\s<>\"')\]]+"
     # a bare domain with a path ("facebook.com/profile.php?id=…", "gofund.me/7c3a9f2e")
     r"|(?<![\w.@/-])(?:[a-z0-9-]+\.)+(?:com|org|net|me|io|co|ly|gl|uk|us|app|link|health)"
@@ -69,7 +70,7 @@ _URL = re.compile(
 )
 # A path segment that reads like a token: digits, upper- and lower-case letters alternating
 # ("7c3a9f2e", "PkL9-3XzQ"), not a word or a word with a number ("covid-19", "iPhone15").
-_TOKEN_SEGMENT = re.compile(r"/([A-Za-z0-9_-]{6,})(?=[/?#]|$)")
+_TOKEN_SEGMENT = Gated(r"/([A-Za-z0-9_-]{6,})(?=[/?#]|$)")
 
 
 _TOKEN_CHANGES = 4  # digit / upper / lower changes that make a segment a token
@@ -82,25 +83,25 @@ def _token_like(segment: str) -> bool:
 
 # A profile page on a social network names a person whatever its path looks like, and people
 # often paste it without "https://".
-_PROFILE = re.compile(
+_PROFILE = Gated(
     r"(?<![\w./-])(?:https?://)?(?:(?:www|m|mobile)\.)?(?:facebook|fb|instagram|twitter|x|tiktok|"
     r"linkedin|threads|youtube|pinterest|reddit)\.com/(?:in/|user/|u/|@)?[\w.@-]*[A-Za-z0-9][\w.-]*"
     r"/?(?=[\s,;)!?]|\.(?:\s|$)|$)",
     re.IGNORECASE,
 )
 # A personal video room or booking page names its owner whatever its path looks like.
-_ROOM = re.compile(
+_ROOM = Gated(
     r"(?<![\w./-])(?:https?://)?(?:www\.)?(?:doxy\.me|whereby\.com|meet\.jit\.si|vsee\.me|"
     r"zoom\.us/my|calendly\.com|meet\.google\.com|thera-link\.com|simplepractice\.com/c)"
     r"/[\w.-]*[A-Za-z0-9]",
     re.IGNORECASE,
 )
-_NOT_PROFILE = re.compile(
+_NOT_PROFILE = Gated(
     r"\.com/(?:help|about|legal|policies|privacy|terms|groups|events|pages|watch|hashtag|"
     r"explore|search|settings|login|signup)?/?$",
     re.IGNORECASE,
 )
-_URL_ID = re.compile(
+_URL_ID = Gated(
     r"[?&#;][^=\s]*=[^&\s]+"  # any query parameter value
     r"|/\d{4,}(?:[/?#.-]|$)"  # long numeric path segment
     r"|/[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*[A-Za-z][A-Za-z0-9_-]{10,}"  # token-like segment
@@ -132,8 +133,8 @@ def _urls(text: str) -> Iterator[Span]:
 
 # --- national ids --------------------------------------------------------------------------------
 
-_SSN = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])")
-_SSN_CONTEXT = re.compile(
+_SSN = Gated(r"(?<![\d-])(\d{3})([- ]?)(\d{2})\2(\d{4})(?![\d-])")
+_SSN_CONTEXT = Gated(
     r"ssn|social security|social sec|\bsocial\b|ss#|ss no|soc sec|seguro social", re.IGNORECASE
 )
 
@@ -147,12 +148,12 @@ def _ssns(text: str) -> Iterator[Span]:
             yield _span(K.SSN, m)
 
 
-_NHS = re.compile(r"(?<![\d-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\d-])")
-_NHS_CONTEXT = re.compile(r"\bn\.?h\.?s\b|health service|chi number", re.IGNORECASE)
-_NHS_LABEL = re.compile(
+_NHS = Gated(r"(?<![\d-])(\d{3})([- ]?)(\d{3})\2(\d{4})(?![\d-])")
+_NHS_CONTEXT = Gated(r"\bn\.?h\.?s\b|health service|chi number", re.IGNORECASE)
+_NHS_LABEL = Gated(
     r"\bn\.?h\.?s\.?\s*(?:(?:number|no\.?|num|#)\s*)?(?:is|was|:|-)?\s*$", re.IGNORECASE
 )
-_PHONE_CONTEXT = re.compile(
+_PHONE_CONTEXT = Gated(
     r"\b(?:call|phone|tel|mobile|cell|text|reach|ring|whatsapp|fax|contact|number is|"
     r"extension|ext|landline|telefon|telefono|tel[ée]fono|telefone|t[ée]l[ée]phone|t[ée]l|"
     r"portable|m[óo]vil|celular|cellulare|handy|zap|llamad\w*|ll[áa]mame|appelez|bel me|"
@@ -162,10 +163,10 @@ _PHONE_CONTEXT = re.compile(
 
 
 # "my NHS number is fairly new, 612 345 7789": the label a few words before, in the same sentence.
-_NHS_LABEL_NEAR = re.compile(
+_NHS_LABEL_NEAR = Gated(
     r"\bn\.?h\.?s\.?\s*(?:number|no\.?|num|#)\b(?P<between>[^.!?\n\d]{0,40})$", re.IGNORECASE
 )
-_PHONE_WORD = re.compile(r"\b(?:call|phone|tel|mobile|cell|text|ring|whatsapp|fax|landline)", re.I)
+_PHONE_WORD = Gated(r"\b(?:call|phone|tel|mobile|cell|text|ring|whatsapp|fax|landline)", re.I)
 
 
 def nhs_checksum_ok(digits: str) -> bool:
@@ -200,8 +201,8 @@ def _nhs_numbers(text: str) -> Iterator[Span]:
 
 
 # An SSN or an NHS number typed one digit at a time ("4 5 1 - 3 8 - 2 2 0 9"): said to be one.
-_SPACED_DIGITS = re.compile(r"(?<![\d-])\d(?:\s(?:-\s)?\d|-\d(?=\s)){8,9}(?![\d-])")
-_SPACED_CUE = re.compile(r"\d\s\d\s\d")
+_SPACED_DIGITS = Gated(r"(?<![\d-])\d(?:\s(?:-\s)?\d|-\d(?=\s)){8,9}(?![\d-])")
+_SPACED_CUE = Gated(r"\d\s\d\s\d")
 
 
 def _spaced_ids(text: str) -> Iterator[Span]:
@@ -217,7 +218,7 @@ def _spaced_ids(text: str) -> Iterator[Span]:
 
 # --- phones -------------------------------------------------------------------------------------
 
-_PHONE = re.compile(
+_PHONE = Gated(
     r"(?<![\w/.+-])(?:"
     r"\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,4}){2,4}"  # +44 20 7946 0958, +1 (555) …
     r"|00\d{2,3}[\s.-]?\d{2,4}(?:[\s.-]?\d{2,4}){2,3}"  # 0044 20 …
@@ -233,19 +234,19 @@ _PHONE = re.compile(
     r")(?:\s?(?:ext\.?|x|extension)\s?\d{1,5})?(?![\w/])",
     re.IGNORECASE,
 )
-_NOT_PHONE_CONTEXT = re.compile(
+_NOT_PHONE_CONTEXT = Gated(
     r"\b(?:mrn|record|member|policy|insurance|id|nhs|account|acct|order|invoice|case|"
     r"reference|ref|claim|group|ticket)\b(?:\s*(?:number|no\.?|num|#|id|is|was|:|-|=))*\s*$",
     re.IGNORECASE,
 )
 # Product numbers on a box or a recall letter: no phone word near, a product word before.
-_PRODUCT_CONTEXT = re.compile(
+_PRODUCT_CONTEXT = Gated(
     r"\b(?:ndc|lot|batch|serial|sku|upc|product code|recall|expiry|exp)\b", re.IGNORECASE
 )
-_SPACED_PAIRS = re.compile(r"[1-9]\d{2}(?:\s\d{2}){3}")
+_SPACED_PAIRS = Gated(r"[1-9]\d{2}(?:\s\d{2}){3}")
 
 
-_PHONE_AFTER_WORD = re.compile(
+_PHONE_AFTER_WORD = Gated(
     r"\b(?:ph|phone|tel|telephone|mobile|mob|cell|call|text|ring|whatsapp|landline|fax)\b"
     r"[:.#]?\s*(?:(?:is|on|me on|me at|at|no\.?|number)\s+)?(\+?\(?\d[\d\s().-]{7,22}\d)",
     re.IGNORECASE,
@@ -253,7 +254,7 @@ _PHONE_AFTER_WORD = re.compile(
 
 
 _DIGIT_WORD = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double \w+|triple \w+)"
-_SPELLED_PHONE = re.compile(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{8,14}}\b", re.IGNORECASE)
+_SPELLED_PHONE = Gated(rf"\b{_DIGIT_WORD}(?:[\s,-]+{_DIGIT_WORD}){{8,14}}\b", re.IGNORECASE)
 
 
 def _spelled_phones(text: str) -> Iterator[Span]:
@@ -306,7 +307,7 @@ _ID_VALUE = (
 # Up to four words between a label and its value ("the MRN on my wristband was 123", "hospital
 # number at Addenbrooke's is K0572119", "numéro de dossier à l'hôpital Necker est …").
 _FILLER = r"(?:\s+(?:[^\s\d:#=]{1,16}\s+){0,4}?(?:is|was|reads|says|ist|est|es|[èé]|:)?)?"
-_MRN = re.compile(
+_MRN = Gated(
     r"\b(?:mrn|m\.r\.n\.?|medical record(?: number| no\.?| #)?|med(?:ical)? rec(?:ord)? ?(?:no|"
     r"#|num)|record (?:number|no\.?|#)|chart (?:number|no\.?|#)|patient (?:id|number|no\.?|#)|"
     r"hosp(?:ital)?\.? (?:folder |unit |reg(?:istration)?\.? )?(?:number|no\.?|num|id|#)|"
@@ -323,7 +324,7 @@ _MRN = re.compile(
     r"\s*(?:is|was|:|=|#|-)?" + _FILLER + r"\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
-_INSURANCE = re.compile(
+_INSURANCE = Gated(
     r"\b(?:member(?:ship)?|insurance|policy|subscriber|group|medicare|medicaid|beneficiary|plan|"
     r"health ?plan|insurer|coverage|bcbs|aetna|cigna|humana|kaiser|united ?healthcare|"
     r"blue ?cross(?: blue shield)?|anthem|tricare|ehic|ghic|medical aid|(?:personal )?health|"
@@ -333,7 +334,7 @@ _INSURANCE = re.compile(
     re.IGNORECASE,
 )
 # A Medicare Beneficiary Identifier has a fixed shape, so it needs no label.
-_MBI = re.compile(
+_MBI = Gated(
     r"\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?"
     r"[AC-HJKMNP-RT-Y]{2}\d{2}\b"
 )
@@ -350,7 +351,7 @@ def _mrns(text: str) -> Iterator[Span]:
 
 
 # Labels that name a health-insurance number on their own, in several languages.
-_INSURANCE_LABEL = re.compile(
+_INSURANCE_LABEL = Gated(
     r"\b(?:(?:medicaid )?cin|dbn|msp (?:number|no\.?|#)|ohip(?: number| no\.?| #)?|"
     r"phn|personal health (?:number|no\.?)|"
     r"enrollee (?:number|no\.?|id)|(?:kranken)?versicherten-?nummer|versicherungsnummer|"
@@ -376,26 +377,26 @@ _INSURER_NAMES = (
     r"aok|barmer|mutuelle|cpam|sun life|manulife|great-west life|canada life|"
     r"southern cross|medicover|generali|metlife|prudential)"
 )
-_INSURER_POLICY = re.compile(
+_INSURER_POLICY = Gated(
     rf"\b{_INSURER_NAMES}\b(?!-\w)(?:\s+(?:health|insurance|medical aid|card))?[\s,:]*"
     r"(?:(?:membership|member|policy|plan|scheme|subscriber|insurance|card)\s*)?"
     r"(?:(?:id|number|no\.?|num|#)\b\.?)?\s*(?:is|was|:|=|-)?\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
 # "policy W240118877-01": a policy followed by an id needs no other label.
-_FOUR_DIGITS = re.compile(r"\d[\s.-]?\d[\s.-]?\d[\s.-]?\d")
+_FOUR_DIGITS = Gated(r"\d[\s.-]?\d[\s.-]?\d[\s.-]?\d")
 # A date on a card or a year range ("policy 2023/24") is no id.
-_DATE_SHAPE = re.compile(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?:19|20)\d\d[/-]\d\d(?:\d\d)?")
-_POLICY_ID = re.compile(r"\bpolicy\s+(?=[A-Z0-9-]*\d)" + _ID_VALUE, re.IGNORECASE)
-_INSURER = re.compile(
+_DATE_SHAPE = Gated(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?:19|20)\d\d[/-]\d\d(?:\d\d)?")
+_POLICY_ID = Gated(r"\bpolicy\s+(?=[A-Z0-9-]*\d)" + _ID_VALUE, re.IGNORECASE)
+_INSURER = Gated(
     r"\b(?:insurance|insurer|policy|member|plan|medicare|medicaid|aetna|cigna|humana|kaiser|"
     r"bcbs|blue ?cross|anthem|tricare|uhc|united ?healthcare)\b",
     re.IGNORECASE,
 )
 # "…, group 45210", "ID U48 3391 007" after an insurer is named.
-_INSURER_ID = re.compile(r"\b(?:group|id)\s*[:#]?\s*" + _ID_VALUE, re.IGNORECASE)
+_INSURER_ID = Gated(r"\b(?:group|id)\s*[:#]?\s*" + _ID_VALUE, re.IGNORECASE)
 # An Australian Medicare number has a fixed shape: 10 digits (4-5-1), then the card line.
-_AU_MEDICARE = re.compile(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
+_AU_MEDICARE = Gated(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
 
 
 def _insurance(text: str) -> Iterator[Span]:
@@ -416,7 +417,7 @@ def _insurance(text: str) -> Iterator[Span]:
             yield _span(K.INSURANCE_ID, m, 1)
     if re.search(r"medicare", text, re.IGNORECASE):
         for m in _AU_MEDICARE.finditer(text):
-            if _near(text, m.start(), m.end(), re.compile("medicare", re.IGNORECASE), before=80):
+            if _near(text, m.start(), m.end(), Gated("medicare", re.IGNORECASE), before=80):
                 yield _span(K.INSURANCE_ID, m)
     for m in _MBI.finditer(text):
         yield _span(K.INSURANCE_ID, m)
@@ -462,7 +463,7 @@ _DATE = (
     rf"|{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}"
     rf"|{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?),?\s+{_YEAR_WORDS})"
 )
-_DOB = re.compile(
+_DOB = Gated(
     r"\b(?:dob|d\.o\.b\.?|date of birth|birth ?date|birthdate|born(?: on| in)?|birthday'?s?"
     r"(?: is| was)?|b-day|bday|b['\u2019]day|bdate|born:|d\.o\.b:|(?-i:(?<![\w.])b\.)"
     # German, French, Spanish, Italian, Polish, Dutch, Portuguese
@@ -477,13 +478,13 @@ _DOB = re.compile(
 # A sentence that names a date of birth: every full date in it is one ("My DOB on the card is
 # 1988/05/06 but my passport says 06/05/1988", "asked for DOB and I wrote Nov 3rd, '85"),
 # unless it is said to be a visit ("DOB 1/2/1960, seen on 3/4/2024").
-_DOB_WORD = re.compile(
+_DOB_WORD = Gated(
     r"\b(?:dob|d\.o\.b|date of birth|birth ?date|birthdate|born|geburtsdatum|"
     r"date de naissance|fecha de nacimiento|data di nascita)\b",
     re.IGNORECASE,
 )
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?](?!\s|$)[^.!?\n]*)*")
-_FULL_DATE = re.compile(
+_SENTENCE = Gated(r"[^.!?\n]*(?:[.!?](?!\s|$)[^.!?\n]*)*")
+_FULL_DATE = Gated(
     r"(?<![\w/.-])(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|'\d{{2}})"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:\d{{4}}|'\d{{2}})"
@@ -492,22 +493,23 @@ _FULL_DATE = re.compile(
     r")(?![\w/-]|\.\d)",
     re.IGNORECASE,
 )
-_VISIT = re.compile(
+_VISIT = Gated(
     r"\b(?:on|appt|appointment|seen|admitted|discharged|visit|scheduled|booked|since|until|from|"
     r"exp(?:ires|iry)?|issued|valid|dated|surgery|scan|op|jab|vaccine|vaccinated|dose|test|"
     r"tested|diagnosed|started|stopped|last|next|due|by|before|after)\W*$",
     re.IGNORECASE,
 )
-_VISIT_AFTER = re.compile(r"^\W*(?:appt|appointment|visit|clinic|surgery|scan|jab)\b", re.I)
+_VISIT_AFTER = Gated(r"^\W*(?:appt|appointment|visit|clinic|surgery|scan|jab)\b", re.I)
 
 
 # Substrings of every `_DOB_WORD`: a cheap test that skips most messages.
 _DOB_CUES = ("dob", "d.o.b", "birth", "born", "geburt", "naissance", "nacimiento", "nascita")
+_DOB_CUE = any_of(_DOB_CUES)
 
 
 def _dob_said(text: str) -> bool:
     low = text.lower()
-    return any(cue in low for cue in _DOB_CUES) and _DOB_WORD.search(text) is not None
+    return _DOB_CUE.search(low) is not None and _DOB_WORD.search(text) is not None
 
 
 def _dobs_in_sentence(text: str) -> Iterator[Span]:
@@ -539,7 +541,7 @@ def _dobs_in_words(text: str) -> Iterator[Span]:
 # --- addresses -----------------------------------------------------------------------------------
 
 _WORDS = word_lists("names.toml")
-_DIGIT = re.compile(r"\d")
+_DIGIT = Gated(r"\d")
 # Capitalised words that follow "I'm", a title or a relation (or a street) but are not names.
 _NOT_NAMES = frozenset(_WORDS["not_names"].split())
 _STREET_SURNAMES = frozenset({"Lane", "Park", "Court", "Street"})  # street words, and surnames
@@ -560,7 +562,7 @@ _STOP = (
     # "5 long days" is not a street; "17 Long Street" is.
     r"(?!(?-i:long|short)\b)"
 )
-_ADDRESS = re.compile(
+_ADDRESS = Gated(
     r"(?:\b(?:flat|apt|apartment|unit|suite)\s*\w{1,5},?\s+|\b(?:blk|block)\s+"
     r"|\b(?:flat|apt|apartment|unit|suite)\s*(?=\d{1,4}[A-Za-z]?/\d))?"
     rf"\b(?:\d{{1,4}}[A-Za-z]?/)?\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?\s+"
@@ -569,13 +571,11 @@ _ADDRESS = re.compile(
     r"(?:,?\s*(?:apt|apartment|suite|ste|unit|flat|#|no\.?)\s*[\w-]+)?",  # then `_address_end`
     re.IGNORECASE,
 )
-_UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
-_PO_BOX = re.compile(r"\bP\.?\s?O\.?\s?Box\s+\d+\b", re.IGNORECASE)
+_UK_POSTCODE = Gated(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
+_PO_BOX = Gated(r"\bP\.?\s?O\.?\s?Box\s+\d+\b", re.IGNORECASE)
 # An Irish Eircode: said to be one, or a routing key and a unique id of letters and digits.
-_EIRCODE = re.compile(
-    r"\b(?:eircode\s*:?\s*)?([AC-FHKNPRTV-Y]\d{2}|D6W)\s?([AC-FHKNPRTV-Y0-9]{4})\b"
-)
-_ZIP = re.compile(
+_EIRCODE = Gated(r"\b(?:eircode\s*:?\s*)?([AC-FHKNPRTV-Y]\d{2}|D6W)\s?([AC-FHKNPRTV-Y0-9]{4})\b")
+_ZIP = Gated(
     r"\b(?:zip(?: code)?|postal code|postcode)\s*(?:is|:)?\s*(\d{5}(?:-\d{4})?)\b", re.IGNORECASE
 )
 
@@ -589,7 +589,7 @@ _CAP = (
     r"(?:['\u2019-][^\W\d_]+)*\b"
 )
 _PARTICLE = r"(?:de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|y|yr|d'|l')"
-_STREET_FIRST = re.compile(
+_STREET_FIRST = Gated(
     r"\b(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|impasse|quai|place|via|viale|piazza|"
     r"corso|calle|avenida|avda\.|paseo|plaza|carrer|rua|travessa|ul\.|ulica|al\.|aleja|plac|"
     r"strada|heol|ffordd|stryd|avinguda|passeig|travessera|rambla|largo|pra[çc]a)\s+"
@@ -597,19 +597,19 @@ _STREET_FIRST = re.compile(
     r",?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b",
     re.IGNORECASE,
 )
-_NUMBER_FIRST = re.compile(
+_NUMBER_FIRST = Gated(
     r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|chemin|all[ée]e|impasse|quai|"
     rf"place|heol|ffordd|stryd)\s+(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,2}}",
     re.IGNORECASE,
 )
-_COMPOUND_STREET = re.compile(
+_COMPOUND_STREET = Gated(
     r"\b(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
     r"ring|damm|ufer|straat|laan|gracht|plein|kade|gatan|v[äa]gen|gade|vej|veien|gata)"
     # a Dutch or German house number may carry a floor or a letter ("123-II", "12-3", "5-a")
     r"\s+\d{1,4}[a-zA-Z]?(?:/\d{1,4}|-(?:[IVX]{1,4}|\d{1,3}|[a-zA-Z])\b)?\b"
 )
-_JAPANESE_BLOCK = re.compile(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
-_BUILDING = re.compile(
+_JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
+_BUILDING = Gated(
     r"\b(?:house|plot|flat|h\.)\s*no\.?\s*\d{1,5}[A-Z]?(?=\s*,)"  # House No. 1147, Sector 15
     r"|\b(?:flat|apt|apartment|unit|suite|villa|blk|block|house|plot|no\.?)\s*\d{1,5}[A-Z]?,?\s+"
     rf"(?:(?:{_CAP}\s+){{1,3}}(?:apartments|residency|towers?|building|mansions|house|estate|"
@@ -630,7 +630,7 @@ _POSTCODE = (
 )
 # A one-word street that ends in a street word ("58 Kingsway, Cardiff", "3 Northgate, Chester"):
 # only with a town or a postcode after its comma.
-_ONE_WORD_STREET = re.compile(
+_ONE_WORD_STREET = Gated(
     r"\b\d{1,4}[A-Za-z]?\s+(?-i:[A-Z][a-z]{2,}(?:way|gate|side|field|fields|croft|dale|mead|"
     r"wood|lands|bury|brook|ford|hurst|ridge|stone|wick|worth|ton))"
     rf"(?=,\s*(?:{_CAP}|{_POSTCODE}))"
@@ -639,7 +639,7 @@ _US_STATE = (
     r"(?:al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|"
     r"nv|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy)\b"
 )
-_ADDRESS_PART = re.compile(
+_ADDRESS_PART = Gated(
     r"(?P<sep>,\s*|\s+)(?:"
     rf"(?P<postcode>{_POSTCODE})"
     r"|(?P<number>\d{1,4}[a-z]?(?=\s*,))"
@@ -665,7 +665,7 @@ _ADDRESS_PART = re.compile(
 
 # A town without a comma before it closes the clause or comes before a postcode ("221B Baker
 # Street London NW1 6XE").
-_TOWN_CLOSES = re.compile(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
+_TOWN_CLOSES = Gated(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
 
 
 def _address_end(text: str, end: int) -> int:
@@ -698,7 +698,7 @@ def _address_end(text: str, end: int) -> int:
 
 
 # A flat or unit before the house number belongs to the address ("Flat 2, 19 Rue des Lilas").
-_UNIT_BEFORE = re.compile(
+_UNIT_BEFORE = Gated(
     r"\b(?:flat|apt|apartment|unit|suite|app|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
     r"\d{1,4}[A-Za-z]?,?\s*$",
     re.IGNORECASE,
@@ -746,7 +746,7 @@ _FULL_NAME = (
 )
 # Family words that may open a signature ("Love, Grandma Jean").
 _FAMILY_LEAD = frozenset({"grandma", "grandpa", "nana", "nan", "gran", "granny", "auntie", "aunt"})
-_TITLE_NAME = re.compile(
+_TITLE_NAME = Gated(
     rf"\b(?:Dr|Doctor|Prof|Professor|Nurse|Mr|Mrs|Ms|Miss|Mx|Sister|Matron|Dr\.|Mr\.|Mrs\.|"
     rf"Ms\.|Prof\.|Mme|Mlle|Sgt|Capt|Rev|Herr|Frau|Sr|Sra|Srta|Sig|Sig\.ra|Dott|Tita|Tito|"
     rf"Lola|Lolo|Grandad|Granddad|Grandpa|Grandma|Granny|Nana|Auntie|Aunty|Aunt|Uncle|"
@@ -754,7 +754,7 @@ _TITLE_NAME = re.compile(
 )
 # Disease names that are also surnames: after a title they are the person ("Dr. Addison").
 _EPONYMS = frozenset(_WORDS["eponyms"].split())
-_INTRO_NAME = re.compile(
+_INTRO_NAME = Gated(
     rf"\b(?:(?:[Mm]y|[Hh]is|[Hh]er|[Tt]heir) names?(?:'s| is|s)?|[Nn]ame(?:'s| is|:)|"
     rf"[Nn]ame on (?:it|file|record|(?:the|my|his|her|their|this|that|your|our)\s+[\w-]+)\s+"
     rf"(?:is|was|says|said|reads|read|shows|should (?:be|say|read)|has to be|must be|"
@@ -795,7 +795,8 @@ _PETS = (
     "ferret",
     "pet",
 )
-_PET_BEFORE = re.compile(
+_PET_WORD = any_of(_PETS)
+_PET_BEFORE = Gated(
     r"\b(?:" + "|".join(_PETS) + r")s?\W{0,3}(?:(?:and|who|which|that|is|was|he|she|it)\W+){0,2}$",
     re.IGNORECASE,
 )
@@ -815,17 +816,17 @@ _FOREIGN_NAMING = (
     r"t[êe]n t[ôo]i l[àa]|t[ôo]i l[àa]|ako si|pangalan ko ay"
 )
 _FOREIGN_AM = r"soy|sono|ich bin|ik ben|je suis|moi c'est|sou (?:a|o)|sou|jestem"
-_FOREIGN_INTRO = re.compile(
+_FOREIGN_INTRO = Gated(
     rf"(?i:\b(?P<naming>{_FOREIGN_NAMING})|(?P<am>\b(?:{_FOREIGN_AM})))"
     rf"\s+({_FULL_NAME})"
     r"|(?:\u0627\u0633\u0645\u064a)\s+(" + _FULL_NAME + r")"  # Arabic "my name is"
 )
 # The same leads without the case-blind flag, for a fast test on the lower-cased message
 # (a case-blind alternation is slow in `re`).
-_FOREIGN_CUE = re.compile(rf"\b(?:{_FOREIGN_NAMING}|{_FOREIGN_AM})|\u0627\u0633\u0645\u064a")
-_CJK_INTRO = re.compile(r"(?:我叫|我的名字是|我的名字叫|我是)([\u4e00-\u9fff]{2,4})")
+_FOREIGN_CUE = Gated(rf"\b(?:{_FOREIGN_NAMING}|{_FOREIGN_AM})|\u0627\u0633\u0645\u064a")
+_CJK_INTRO = Gated(r"(?:我叫|我的名字是|我的名字叫|我是)([\u4e00-\u9fff]{2,4})")
 # Relations in other languages: "mon fils Hugo", "mi madre Carmen", "mijn moeder Ria".
-_FOREIGN_RELATION = re.compile(
+_FOREIGN_RELATION = Gated(
     r"(?i:\b(?:mon|ma|mi|mio|mia|mijn|mein|meine|meu|minha|moja|m[óo]j)\s+"
     r"(?:fils|fille|mari|femme|fr[èe]re|s[œo]eur|m[èe]re|p[èe]re|hijo|hija|madre|padre|marido|"
     r"esposa|hermano|hermana|figlio|figlia|marito|moglie|moeder|vader|zoon|dochter|man|vrouw|"
@@ -834,7 +835,7 @@ _FOREIGN_RELATION = re.compile(
     rf"({_FULL_NAME})"
 )
 # After "my name is" even a lower-case name is a name ("my name is mohammed ali").
-_LOWER_INTRO = re.compile(
+_LOWER_INTRO = Gated(
     r"\b(?:my name(?P<is>'s| is|s)?|call me|i'?m called|name:)"
     r"\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)"
 )
@@ -853,7 +854,7 @@ _RELATIONS = (
     r"team-?mate|classmate|buddy|coach|mentor|supervisor|manager|landlord|landlady|"
     r"counsell?or|psychologist|pharmacist|health visitor)"
 )
-_RELATION_NAME = re.compile(
+_RELATION_NAME = Gated(
     rf"\b(?:my|our|his|her|their|a|an|the|My|Our|His|Her|Their|A|An|The)\s+(?:\w+\s+){{0,2}}"
     rf"{_RELATIONS}(?P<s>s)?,?\s+"
     rf"({_FULL_NAME})"
@@ -896,7 +897,7 @@ _FAMILY = (
     "twin",
     "hubby",
 )
-_BARE_RELATION = re.compile(
+_BARE_RELATION = Gated(
     r"(?:^|[,.;:!?(]\s*|\n\s*|\b(?:and|&)\s+)(?:"
     + "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in _FAMILY)
     + rf")s?\s*[,:-]?\s+({_FULL_NAME})"
@@ -904,7 +905,7 @@ _BARE_RELATION = re.compile(
 # "Mum is Dorothy Kelly", "my son is called Leo".
 # Found from "is": the word before it must be one of `_IS_RELATIONS` (faster than a case-blind
 # alternation tried at every word).
-_RELATION_IS = re.compile(rf"\s(?:is|was)\s+(?:(?:called|named)\s+)?({_FULL_NAME})")
+_RELATION_IS = Gated(rf"\s(?:is|was)\s+(?:(?:called|named)\s+)?({_FULL_NAME})")
 _IS_RELATIONS = frozenset(_WORDS["is_relations"].split())
 
 
@@ -916,43 +917,41 @@ def _relation_before(text: str, end: int) -> bool:
 
 # Lower-case names after a relation or an introduction ("my brother arjun", "its priya"): only
 # known first names that are not also everyday words.
-_LOWER_RELATION = re.compile(
+_LOWER_RELATION = Gated(
     rf"\b(?:(?:my|our|his|her|their)\s+(?:\w+\s+)?{_RELATIONS}|this is|it'?s|its|i'?m|"
     r"me and|and me|with)\s+([a-z][a-z'-]+)\b"
 )
 _WORD_NAMES = frozenset(_WORDS["word_names"].split())
 # "Noah and Mia", after a relation's name.
-_AND_NAME = re.compile(rf"\s+(?:and|&)\s+({_NAME})\b")
+_AND_NAME = Gated(rf"\s+(?:and|&)\s+({_NAME})\b")
 # The next name in a list: "…, Raj and Kwabena", "… & the twins"? (no: a name must follow).
-_LIST_NEXT = re.compile(
-    rf"(?P<sep>\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+)({_NAME})\b(?!['\u2019]s)"
-)
-_LOWER_LIST_NEXT = re.compile(r"(?P<sep>\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+)([a-z][a-z'-]+)\b")
+_LIST_NEXT = Gated(rf"(?P<sep>\s*,\s*(?:(?:and|&)\s+)?|\s+(?:and|&)\s+)({_NAME})\b(?!['\u2019]s)")
+_LOWER_LIST_NEXT = Gated(r"(?P<sep>\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+)([a-z][a-z'-]+)\b")
 # "Tunde and I check it daily".
-_NAME_AND_I = re.compile(rf"\b({_NAME})\s+and\s+(?:I|me)\b")
+_NAME_AND_I = Gated(rf"\b({_NAME})\s+and\s+(?:I|me)\b")
 # "Sarah Whitcombe (F, 34) phoned": a name followed by sex and age, as in clinical notes.
-_NAME_SEX_AGE = re.compile(
+_NAME_SEX_AGE = Gated(
     rf"({_FULL_NAME})\s*\((?:[MF]|male|female|Male|Female)\s*,\s*(?:aged?\s*)?\d{{1,3}}\s*\)"
 )
 # "I've swapped Sunday with Derek": a known first name after "with" mid-sentence.
-_WITH_NAME = re.compile(rf"(?<=[a-z,] )with\s+({_NAME})\b(?!['\u2019]s|\s+[A-Z])")
+_WITH_NAME = Gated(rf"(?<=[a-z,] )with\s+({_NAME})\b(?!['\u2019]s|\s+[A-Z])")
 # Saints and the famous are not whom a patient names: "St Vincent's", "Prince Harry's book".
 _NOT_OWNER_BEFORE = (
     r"(?<!St )(?<!St\. )(?<!Saint )(?<!Prince )(?<!Princess )(?<!King )(?<!Queen )"
     r"(?<!President )(?<!Pope )"
 )
 # "Oscar's school": a known first name as an owner.
-_OWNER = re.compile(
+_OWNER = Gated(
     rf"{_NOT_OWNER_BEFORE}\b({_NAME})['\u2019]s\b"
     r"(?!\s+(?i:wort|disease|syndrome|disorder|palsy|sign|test|law|rule|criteria|phenomenon|"
     r"anomaly|sarcoma|lymphoma|ulcer|node|tumou?r|reflex|maneuver|manoeuvre|contracture))"
 )
 # "(Marta)", "(Yuki Tanaka)" right after a phone, an email, a link or "me".
 # "(Ruby and Finn)" after "the twins", "(Pat Doyle)" after "my mum's mobile".
-_PAREN_NAME = re.compile(
+_PAREN_NAME = Gated(
     rf"\(\s*({_FULL_NAME})(?=\s*\)|\s*(?:,|and|&)\s*{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*\s*\))"
 )
-_BEFORE_PAREN = re.compile(
+_BEFORE_PAREN = Gated(
     r"(?:\d[\d ().-]{6,}\d|@[\w.-]+\.\w+|\bdot \w+|\bme|[\u4e00-\u9fff]|\S*[/?=]\S{4,}"
     rf"|\b{_RELATIONS}s?(?:['\u2019]s(?:\s+[\w-]+){{1,2}})?)"
     r"\s*[,;:]?\s*$"
@@ -972,7 +971,8 @@ _THANKS_STEMS = (
     " ty ",
     "tysm",
 )
-_THANKS_NAME = re.compile(
+_THANKS_STEM = any_of(_THANKS_STEMS)
+_THANKS_NAME = Gated(
     r"\b(?i:thanks|thank you|thank u|thanx|thx|ty|tysm|cheers|grazie|danke(?: an)?|merci|"
     r"gracias|obrigad[oa]|"
     r"dank je(?:wel)?|bedankt|asante)"
@@ -980,12 +980,12 @@ _THANKS_NAME = re.compile(
     rf"\s*,?\s+({_FULL_NAME})"
 )
 # "…, Ayesha" closing a message.
-_END_NAME = re.compile(rf",\s*({_NAME})\s*[.!]?\s*$")
+_END_NAME = Gated(rf",\s*({_NAME})\s*[.!]?\s*$")
 # "…with people who get it. Lou x": a name signed off with kisses closes the message.
-_KISS_NAME = re.compile(rf"(?:^|[.!?]\s+|\n\s*)({_NAME})\s+x{{1,4}}\s*$")
+_KISS_NAME = Gated(rf"(?:^|[.!?]\s+|\n\s*)({_NAME})\s+x{{1,4}}\s*$")
 # "Mick here", "Wanjiru Kamau here from Nairobi" opening a message or after a greeting.
-_HERE_NAME = re.compile(rf"(?:^|[,.!?;:]\s*|\n)\s*({_FULL_NAME})\s+here\b")
-_GREETING = re.compile(
+_HERE_NAME = Gated(rf"(?:^|[,.!?;:]\s*|\n)\s*({_FULL_NAME})\s+here\b")
+_GREETING = Gated(
     r"(?i:hi|hello|hey|g'day|hiya|habari|hola|ciao|bonjour|hallo|hoi|morning|evening|"
     r"greetings|howdy|oi)\W*$"
 )
@@ -995,13 +995,13 @@ _ROLES = (
     r"therapist|counsellor|counselor|receptionist|consultant|surgeon|social worker|carer|"
     r"health visitor|parent rep|coordinator|organiser|organizer|volunteer)"
 )
-_ROLE_NAME = re.compile(
+_ROLE_NAME = Gated(
     rf"\b(?i:the)\s+(?i:{_ROLES})\s+({_FULL_NAME})|(?:^|[.!?]\s+)({_FULL_NAME}),\s+"
     rf"(?i:the|our|my)\s+(?i:{_ROLES})\b"
 )
 # A known first name said as a person: "Tom here", "Jim from the allotment", "Baby Noah",
 # "since Margaret passed".
-_NAME_SAID = re.compile(
+_NAME_SAID = Gated(
     rf"\b({_NAME}(?:\s+{_NAME})?)\s+(?:here\b|from (?:the|my|our|next door)\b)"
     rf"|\b(?:[Bb]aby|[Ll]ittle|[Ll]il)\s+({_NAME})\b"
     rf"|\b(?i:since|after|when|before)\s+({_NAME})\s+(?:passed|died|left us)\b"
@@ -1019,7 +1019,8 @@ _NAME_SAID_CUES = (
     "died",
     "left us",
 )
-_SIGNATURE = re.compile(
+_NAME_SAID_CUE = any_of(_NAME_SAID_CUES)
+_SIGNATURE = Gated(
     rf"(?:^|\n|[.!?]\s+)\s*(?:[-\u2013\u2014~]+\s*|(?:thanks|thank you|regards|best|cheers|"
     rf"sincerely|kind regards|"
     rf"best regards|warm regards|love|many thanks|thanks again|take care|best wishes|yours),?"
@@ -1030,49 +1031,49 @@ _SIGNATURE = re.compile(
 _FIRST_NAMES = first_names()
 # A sign-off anywhere in a message ("Kind regards, Sarah O'Connell, Practice Nurse. Direct
 # line: …") and a name after a dash at the very end ("… email me - Jordan").
-_SIGN_OFF = re.compile(
+_SIGN_OFF = Gated(
     r"\b(?i:kind regards|best regards|warm regards|regards|yours sincerely|yours faithfully|"
     r"yours truly|sincerely|many thanks|thanking you|with thanks|best wishes|all the best),?"
     rf"\s+({_FULL_NAME})"
 )
-_DASH_NAME = re.compile(rf"\s[-\u2013\u2014]+\s*({_FULL_NAME})\s*[.!]?\s*$")
+_DASH_NAME = Gated(rf"\s[-\u2013\u2014]+\s*({_FULL_NAME})\s*[.!]?\s*$")
 # A full name right before what identifies its bearer: "Margaret Ellis, born 7/9/1941",
 # "Tobenna Eze (DOB …)", "Lucia Ferraro, MRN …", "Bob Henley, 0161 496 0734",
 # "Janet Ruiz at janet.ruiz@…".
-_ID_WORD = re.compile(
+_ID_WORD = Gated(
     r"born\b|dob\b|d\.o\.b|date of birth|mrn\b|nhs (?:no|number)|ssn\b|hospital (?:number|no)|"
     r"aged? \d",
     re.IGNORECASE,
 )
-_ID_WORD_LOW = re.compile(_ID_WORD.pattern)  # for the lower-cased message: see _FOREIGN_CUE
+_ID_WORD_LOW = Gated(_ID_WORD.pattern)  # for the lower-cased message: see _FOREIGN_CUE
 # A wristband or a form: "LOPEZ, ADRIANA MRN …".
-_CAPS_NAME = re.compile(
+_CAPS_NAME = Gated(
     r"\b([A-Z]{2,}(?:[-'][A-Z]+)?,\s?[A-Z]{2,}(?:\s[A-Z]{2,})?)\s+(?=(?i:" + _ID_WORD.pattern + "))"
 )
-_NAME_THEN_ID = re.compile(
+_NAME_THEN_ID = Gated(
     rf"({_NAME}(?:\s+[A-Z]\.)?(?:\s+{_NAME}){{1,2}})(?:\s*[,(]\s*|\s+)(?=(?i:{_ID_WORD.pattern}))"
 )
-_CONTACT = re.compile(r"@|\d[\d ().-]{8,}\d")
+_CONTACT = Gated(r"@|\d[\d ().-]{8,}\d")
 # An email or a phone, and what is said just before it (searched backwards from each contact).
-_CONTACT_START = re.compile(r"[\w.+-]+@[\w-]+\.\w|\+?\(?\d[\d ().-]{8,}\d")
+_CONTACT_START = Gated(r"[\w.+-]+@[\w-]+\.\w|\+?\(?\d[\d ().-]{8,}\d")
 _BEFORE_CONTACT = 60
 # "Maria Gonzalez (maria.gonzalez@…)", "Bob Henley, 0161 496 0734", "…surgery Kwame! +44 …".
-_NAME_THEN_CONTACT = re.compile(
+_NAME_THEN_CONTACT = Gated(
     rf"(?<![\w'-])({_NAME}(?:\s+{_NAME}){{0,2}})(?:\s*[,:!(]\s*|\s+(?:at|on)\s+)$"
 )
 # "txt sarah on 555-201-7734", "WhatsApp Tunde at +234 …": whom to reach on a phone or an email.
-_REACH_NAME = re.compile(
+_REACH_NAME = Gated(
     r"\b(?i:text|txt|call|ring|phone|message|msg|whatsapp|whatsap|contact|reach|email|e-mail|dm)"
     rf"\s+([{_UP}{_LOW.replace('a-z', '')}a-z][{_LOW}'-]+(?:\s+{_NAME})?)\s+(?:on|at)\s+$"
 )
 # "hosted by Aisha", "the group is run by Tom Hale": who runs a meeting.
-_BY_NAME = re.compile(
+_BY_NAME = Gated(
     r"\b(?:hosted|co-?hosted|run|led|organi[sz]ed|facilitated|co-?facilitated|chaired|moderated|"
     rf"co-?ordinated)\s+by\s+({_FULL_NAME})"
 )
 # "the results for Émilie Tremblay", "a lift for Thabo Nkosi": two capitalised words that
 # are not a place, an institution or a condition.
-_FOR_NAME = re.compile(
+_FOR_NAME = Gated(
     rf"\b(?:for|about)\s+({_NAME}\s+{_NAME})\b(?!\s+{_NAME})"
     # "for Ramsay Hunt syndrome", "about Von Willebrand disease": a condition, not a person
     r"(?!\s+(?:syndrome|disease|fever|palsy|disorder|sign|anomaly|malformation|sarcoma|"
@@ -1081,8 +1082,8 @@ _FOR_NAME = re.compile(
 _NOT_NAME_PARTS = frozenset(_WORDS["not_name_parts"].split())
 # "I'm Kemi, my GP is…": one capitalised word after "I'm" and before a comma is a name unless
 # it reads like a description ("I'm Exhausted,", "I'm Italian,").
-_IM_NAME = re.compile(rf"\b(?:I'?m|I am)\s+({_NAME})(?=,|\.(?:\s|$)|\s*[!]?\s*$)")
-_DESCRIPTIVE = re.compile(r"(?:ed|ing|ful|ous|ive|al|ic|y|less|ish|ible|able|ent|ant|ese)$")
+_IM_NAME = Gated(rf"\b(?:I'?m|I am)\s+({_NAME})(?=,|\.(?:\s|$)|\s*[!]?\s*$)")
+_DESCRIPTIVE = Gated(r"(?:ed|ing|ful|ous|ive|al|ic|y|less|ish|ible|able|ent|ant|ese)$")
 
 
 # Words before a name that say a name follows, whatever it looks like.
@@ -1136,7 +1137,7 @@ def _name_ok(name: str) -> bool:
 
 
 # Condition names look like names too ("Tuberous Sclerosis", "Reactive Arthritis").
-_CONDITION = re.compile(
+_CONDITION = Gated(
     r"(?:osis|itis|oma|emia|aemia|pathy|plasia|trophy|algia|ectomy|otomy|iasis|ism|ica|ae)$"
 )
 
@@ -1178,7 +1179,7 @@ def _trim_name(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def _persons(text: str) -> Iterator[Span]:
     low = text.lower()
-    pets = any(pet in low for pet in _PETS)
+    pets = _PET_WORD.search(low) is not None
     for m in _TITLE_NAME.finditer(text):
         trimmed = _trim_name(text, m.start(1), m.end(1))
         if trimmed is None and m.group(1).split()[0] in _EPONYMS:
@@ -1222,7 +1223,7 @@ def _persons(text: str) -> Iterator[Span]:
         sure = not m.group("s") or len(name.split()) > 1 or _known(name)
         if trimmed and _name_ok(name) and sure:
             yield Span(K.PERSON, *trimmed)
-    said = any(cue in low for cue in _NAME_SAID_CUES)
+    said = _NAME_SAID_CUE.search(low) is not None
     for m in _NAME_SAID.finditer(text) if said else ():
         group = next(g for g in (1, 2, 3) if m.group(g))
         name = m.group(group)
@@ -1313,7 +1314,7 @@ def _persons_before_contacts(text: str) -> Iterator[Span]:
 
 # Title-case drug and condition names after "for" or "about" ("about Abatacept Injection",
 # "for Treacher Collins syndrome" is kept by its last word): word endings and dosage forms.
-_MEDICAL_TERM = re.compile(
+_MEDICAL_TERM = Gated(
     r"(?:ia|ine|ide|ate|ous|ity|ics|oid|ase|isms?|ment|ure|ance|ence|cin|xin|mab|nib|tide|vir|"
     r"ical|ology|itis|osis|oma|omas|emia|pathy|plasia|ation|ion|ions|ies|ers|ors)$"
     r"|^(?:Injection|Topical|Ophthalmic|Oral|Acid|Alfa|Rectal|Nasal|Vaccine|Implant|Safety|"
@@ -1385,7 +1386,7 @@ def _persons_elsewhere(text: str) -> Iterator[Span]:
         if _BEFORE_PAREN.search(before) and _plain_name(m.group(1)) and _name_ok(m.group(1)):
             yield _span(K.PERSON, m, 1)
     padded = f" {low}"  # " ty " opening the message
-    thanked = any(stem in padded for stem in _THANKS_STEMS)  # most messages thank nobody
+    thanked = _THANKS_STEM.search(padded) is not None  # most messages thank nobody
     for m in _THANKS_NAME.finditer(text) if thanked else ():
         name = m.group(1)
         at_end = re.match(r"\s*[.!]*\s*$", text[m.end(1) :]) is not None
@@ -1457,12 +1458,13 @@ def _persons_after_with(text: str) -> Iterator[Span]:
 
 # Names among people being thanked, welcomed or greeted, and names after a role or a door.
 # "thank you sarah and jamal": lower-case known first names after thanks.
-_LOWER_THANKS = re.compile(
+_LOWER_THANKS_CUE = any_of(("than", "thx", "ty ", "cheers"))
+_LOWER_THANKS = Gated(
     r"\b(?:thanks|thank you|thank u|thanx|thx|ty|tysm|cheers)(?:\s+(?:so much|again|to))?"
     r"\s+([a-z][a-z'-]+)\b"
 )
 # "welcome to our new members Siobhan, …", "Happy birthday to our resident night owl Chinedu".
-_GREETED = re.compile(
+_GREETED = Gated(
     r"\b(?i:(?P<lead>welcome|happy (?:birthday|bday|anniversary)|congrat(?:ulation)?s|"
     r"shout-? ?out|get well soon|big thanks|hugs|"
     r"(?P<thanks>thanks|thank you)(?:\s+(?:so much|a lot|again|heaps|loads))?\s+to)"
@@ -1480,6 +1482,7 @@ _GREET_CUES = (
     "get well",
     "hugs",
 )
+_GREET_CUE = any_of(_GREET_CUES)
 # "nurse Kemi", "transplant coordinator Nadia", "host is Angela", "Nurse practitioner Lindiwe
 # Dube": a name after a role said without "the".
 _ROLE_WORDS = (
@@ -1535,19 +1538,22 @@ _ROLE_CUES = (
     "liaison",
     "case manager",
 )
+_ROLE_CUE = any_of(_ROLE_CUES)
 _DOOR_CUES = ("buzzer", "bell", "intercom", "letterbox", "mailbox", "door", "nameplate")
-_BARE_ROLE_NAME = re.compile(
+_DOOR_CUE = any_of(_DOOR_CUES)
+_BARE_ROLE_NAME = Gated(
     rf"\b(?i:{_ROLE_WORDS})(?:\s+(?i:{_ROLE_WORDS}|specialist|manager|lead|advis[eo]r|"
     rf"educator|assistant|consultant))?(?:\s+(?:is|was)\s+|\s*,\s*|\s+)({_FULL_NAME})"
 )
 # "Gráinne the stoma nurse", "and Gareth the physio".
-_NAME_THE_ROLE = re.compile(
+_NAME_THE_ROLE = Gated(
     rf"(?:^|[,.!?;:]\s*|\b(?:and|&|to|with)\s+)({_NAME}(?:\s+{_NAME})?)\s+the\s+"
     rf"(?:[a-z]+\s+){{0,2}}(?i:{_ROLE_WORDS})\b"
 )
 # "dr mbeki at the pain clinic": a lower-case word after a lower-case "dr" that reads as a name
 # by what follows it, and is no word a doctor is usually followed by.
-_LOWER_DR = re.compile(
+_LOWER_TITLE_CUE = any_of(("dr ", "dr.", "mrs", "prof"))
+_LOWER_DR = Gated(
     r"(?<![\w.])(?:dr|mrs|prof)\.?\s+([a-z][a-z'-]{2,})(?=\s+(?:at|from|in|who|said|says|told|is|"
     r"was|and|has|had|thinks|wants|gave|prescribed|recommended|yesterday|today|tomorrow|last|"
     r"this|again|about|on|next|recently|but|so|because)\b|['\u2019]s\b|\s*[,.!?)]|\s*$)"
@@ -1556,39 +1562,38 @@ _LOWER_DR = re.compile(
 _HOSPITAL_OWNERS = frozenset(_WORDS["hospital_owners"].split())
 _NOT_AFTER_DR = frozenset(_WORDS["not_after_dr"].split())
 # "Buzzer says Okoro", "the name on the door is Kowalski".
-_DOOR_NAME = re.compile(
+_DOOR_NAME = Gated(
     r"\b(?i:buzzer|doorbell|intercom|bell|letterbox|mailbox|door|nameplate|name on the (?:door|"
     rf"bell|buzzer))\s+(?i:says|reads|is|shows)\s*:?\s+({_FULL_NAME})"
 )
 # "label says Patricia Gomez", "the wristband read Tom Reyes": a full or known name on a label.
-_LABEL_NAME = re.compile(
+_LABEL_CUE = any_of((" says", " said", " read", " show", " has"))
+_LABEL_NAME = Gated(
     r"\b(?i:label|wristband|band|bracelet|envelope|letter|prescription|script|bottle|box|badge|"
     r"sticker|card|form)\s+(?i:says|said|reads|read|shows|showed|has)\s*:?\s+"
     rf"(?i:the name\s+)?({_FULL_NAME})"
 )
 # "Harvey's N.H.S. number", "Amara's MRN": a name owning an identifier.
-_NAME_OWNS_ID = re.compile(
+_NAME_OWNS_ID = Gated(
     rf"{_NOT_OWNER_BEFORE}\b({_NAME})['\u2019]s\s+"
     r"(?=(?i:n\.?h\.?s\.?\s|mrn|ssn|social security|d\.?o\.?b|"
     r"date of birth|insurance|medicare|medicaid|member(?:ship)? (?:id|number)|policy|passport|"
     r"patient (?:id|number)|record number|chart|details|address|phone|mobile|email))"
 )
 # "the pharmacy has me as C. Ruiz-Delgado", "booked under Tom Reyes".
-_LISTED_AS = re.compile(
+_LISTED_AS = Gated(
     r"\b(?:(?:has|have|had|got|put|lists?|listed|registered|booked|down|filed|spelt|spelled)"
     r"\s+(?:me|him|her|them|us|it)?\s*(?:down\s+)?(?:as|under)|under the name(?: of)?)\s+"
     rf"((?:[A-Z]\.\s?)?{_FULL_NAME})"
 )
 # "Big Mike (my dad)": a name or nickname followed by who they are in brackets.
-_NAME_THEN_RELATION = re.compile(
+_NAME_THEN_RELATION = Gated(
     rf"((?:{_NAME}\s+)?{_NAME})\s*\((?:my|our|his|her|their)\s+(?:\w+\s+)?{_RELATIONS}\)"
 )
 # "…, Mohammed, and I'll…": a known first name said to someone between commas.
-_VOCATIVE = re.compile(rf",\s*({_NAME}),\s")
+_VOCATIVE = Gated(rf",\s*({_NAME}),\s")
 # "xx Jo & the twins": a name after kisses that sign a message.
-_KISSES_NAME = re.compile(
-    rf"(?:^|\s)(?i:x{{2,4}}|love)\s+({_NAME})(?=\s*(?:$|[&,.!]|\s+(?:and|&)\b))"
-)
+_KISSES_NAME = Gated(rf"(?:^|\s)(?i:x{{2,4}}|love)\s+({_NAME})(?=\s*(?:$|[&,.!]|\s+(?:and|&)\b))")
 
 
 def _list_closed(text: str, first: re.Match[str]) -> bool:
@@ -1605,12 +1610,12 @@ def _persons_around_people(text: str) -> Iterator[Span]:
     """Names being thanked, welcomed or wished well, after a role, a door or kisses, owning
     an id, listed as someone, or followed by who they are ("Big Mike (my dad)")."""
     low = text.lower()
-    if any(stem in low for stem in ("than", "thx", "ty ", "cheers")):
+    if _LOWER_THANKS_CUE.search(low):
         for m in _LOWER_THANKS.finditer(text):
             word = m.group(1)
             if word in _FIRST_NAMES and word not in _WORD_NAMES:
                 yield _span(K.PERSON, m, 1)
-    if any(cue in low for cue in _GREET_CUES):
+    if _GREET_CUE.search(low):
         for m in _GREETED.finditer(text):
             name = m.group("name")
             nxt = _LIST_NEXT.match(text, m.end("name"))
@@ -1624,7 +1629,7 @@ def _persons_around_people(text: str) -> Iterator[Span]:
                 span = _person_span(text, m.start("name"), m.end("name"))
                 if span:
                     yield span
-    if any(cue in low for cue in _ROLE_CUES):
+    if _ROLE_CUE.search(low):
         for pattern in (_BARE_ROLE_NAME, _NAME_THE_ROLE):
             for m in pattern.finditer(text):
                 name = m.group(1)
@@ -1637,7 +1642,7 @@ def _persons_around_people(text: str) -> Iterator[Span]:
                     span = _person_span(text, m.start(1), m.end(1))
                     if span:
                         yield span
-    if any(title in low for title in ("dr ", "dr.", "mrs", "prof")):
+    if _LOWER_TITLE_CUE.search(low):
         for m in _LOWER_DR.finditer(text):
             word = m.group(1)
             if (
@@ -1647,8 +1652,8 @@ def _persons_around_people(text: str) -> Iterator[Span]:
             ):
                 yield _span(K.PERSON, m, 1)
     patterns = (
-        (_DOOR_NAME, any(cue in low for cue in _DOOR_CUES)),
-        (_LABEL_NAME, any(cue in low for cue in (" says", " said", " read", " show", " has"))),
+        (_DOOR_NAME, _DOOR_CUE.search(low) is not None),
+        (_LABEL_NAME, _LABEL_CUE.search(low) is not None),
         (_LISTED_AS, " as " in low or "under " in low),
         (_NAME_THEN_RELATION, "(" in text),
         (_KISSES_NAME, "xx" in low or "love " in low),
