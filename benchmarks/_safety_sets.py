@@ -21,4 +21,7 @@ BLIND = (
     "safety_blind_k",
     "safety_blind_l",
     "safety_blind_m",
+    "safety_blind_n",
+    "safety_blind_o",
+    "safety_blind_p",
 )
