@@ -25,3 +25,7 @@ BLIND = (
     "safety_blind_o",
     "safety_blind_p",
 )
+# Written and scored on arrival, not yet learned from: the redaction's rules fall short of the
+# per-file target on it (tests/data/SAFETY_CASES.md), so it joins TRAINING once they are
+# generalised from its misses. Score it with `benchmarks/safety.py --sets safety_train_am`.
+PENDING = ("safety_train_am",)

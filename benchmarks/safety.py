@@ -46,7 +46,7 @@ from types import ModuleType
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._safety_sets import BLIND, TRAINING  # noqa: E402
+from benchmarks._safety_sets import BLIND, PENDING, TRAINING  # noqa: E402
 from bot.safety.crisis import rules_crisis  # noqa: E402
 from bot.safety.model import CLASSES, detect_crisis, shipped_model  # noqa: E402
 from bot.safety.redaction import find_spans  # noqa: E402
@@ -554,6 +554,8 @@ def report_summary(
     print("| --- | --- | --- | --- | --- | --- |")
     print(*rows, sep="\n")
     for group, methods in totals.items():
+        if not methods:
+            continue  # no set of this group was scored
         for method, s in methods.items():
             print(f"{group} sets together, {method}: {s.summary()}")
         together = phi[group]
@@ -585,7 +587,7 @@ def report_out_of_fold(jobs: int) -> dict[str, list[str | None]] | None:
 def main() -> int:
     """Score the sets, print the tables and the summary."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sets", nargs="+", choices=[*TRAINING, *BLIND], metavar="SET")
+    parser.add_argument("--sets", nargs="+", choices=[*TRAINING, *BLIND, *PENDING], metavar="SET")
     parser.add_argument("--details", action="store_true", help="list misses and false alarms")
     parser.add_argument("--jobs", type=int, default=2, help="folds trained in parallel (2)")
     parser.add_argument(
@@ -597,16 +599,18 @@ def main() -> int:
     if not args.in_sample and any(n in TRAINING for n in names):
         oof = report_out_of_fold(args.jobs)
     rows = []
-    totals: dict[str, dict[str, CrisisScore]] = {"training": {}, "blind": {}}
-    phi_totals = {"training": PhiScore(), "blind": PhiScore()}
+    totals: dict[str, dict[str, CrisisScore]] = {"training": {}, "blind": {}, "pending": {}}
+    phi_totals = {"training": PhiScore(), "blind": PhiScore(), "pending": PhiScore()}
     all_texts: list[str] = []
     for name in names:
         cases = load(name)
         texts = [str(c["text"]) for c in cases]
         all_texts += texts
         blind = name in BLIND
-        if blind:
-            label, model = "BLIND", [detect_crisis(t) for t in texts]
+        pending = name in PENDING
+        if blind or pending:
+            label = "BLIND" if blind else "PENDING: not yet trained on"
+            model = [detect_crisis(t) for t in texts]
         elif oof is not None:
             label, model = "training, model out of fold", oof[name]
         else:
@@ -620,7 +624,7 @@ def main() -> int:
         }
         crisis_tables(name, scores, args.details)
         phi = phi_tables(name, cases, args.details)
-        group = "blind" if blind else "training"
+        group = "blind" if blind else "pending" if pending else "training"
         for method, s in scores.items():
             totals[group].setdefault(method, CrisisScore()).add(s)
         mine = phi["careline"]
