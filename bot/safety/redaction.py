@@ -572,7 +572,11 @@ _ADDRESS = Gated(
     re.IGNORECASE,
 )
 _UK_POSTCODE = Gated(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
-_PO_BOX = Gated(r"\bP\.?\s?O\.?\s?Box\s+\d+\b", re.IGNORECASE)
+# A post-office box, or a US rural-route or highway-contract box ("RR 2 Box 118", "HC 65 Box 32A").
+_PO_BOX = Gated(
+    r"\b(?:P\.?\s?O\.?\s?|(?:RR|R\.R\.|HC|Rural Route|Star Route)\s?\d{1,3},?\s+)Box\s+\d+[A-Z]?\b",
+    re.IGNORECASE,
+)
 # An Irish Eircode: said to be one, or a routing key and a unique id of letters and digits.
 _EIRCODE = Gated(r"\b(?:eircode\s*:?\s*)?([AC-FHKNPRTV-Y]\d{2}|D6W)\s?([AC-FHKNPRTV-Y0-9]{4})\b")
 _ZIP = Gated(
@@ -607,6 +611,11 @@ _COMPOUND_STREET = Gated(
     r"ring|damm|ufer|straat|laan|gracht|plein|kade|gatan|v[äa]gen|gade|vej|veien|gata)"
     # a Dutch or German house number may carry a floor or a letter ("123-II", "12-3", "5-a")
     r"\s+\d{1,4}[a-zA-Z]?(?:/\d{1,4}|-(?:[IVX]{1,4}|\d{1,3}|[a-zA-Z])\b)?\b"
+)
+# A German street of two words, the second the street word ("Schönhauser Allee 112").
+_TWO_WORD_STREET = Gated(
+    rf"\b{_CAP}\s+(?-i:Allee|Straße|Strasse|Weg|Platz|Gasse|Damm|Ufer|Chaussee|Steig)"
+    r"\s+\d{1,4}[a-zA-Z]?\b"
 )
 _JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
 _BUILDING = Gated(
@@ -646,7 +655,7 @@ _ADDRESS_PART = Gated(
     r"|(?P<cep>\d{5}-\d{3}(?!\d))"
     r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?|(?-i:Co\.?|County)\s+[A-Z][a-z]+)"
     # a Dutch postcode has two letters after its four digits ("1015 CJ Amsterdam")
-    rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4,6}}|\d{{4}}\s?(?-i:[A-Z]{{2}}))\s+{_CAP}"
+    rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4}}-\d{{3}}|\d{{4,6}}|\d{{4}}\s?(?-i:[A-Z]{{2}}))\s+{_CAP}"
     rf"(?:[ -]{_CAP})?)"
     # a lower-case US town, state and ZIP ("austin tx 78745")
     rf"|(?P<townzip>[a-z]+(?:\s[a-z]+){{0,2}},?\s+{_US_STATE}\s+\d{{5}}(?:-\d{{4}})?(?!\d))"
@@ -655,7 +664,8 @@ _ADDRESS_PART = Gated(
     r"(?!\w))"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
-    r"|\d{1,2}º\s?(?:\d{1,2}ª|[A-Z])?|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
+    # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto"
+    r"|\d{1,2}º(?:\s?(?:\d{1,2}ª|esq|dto|dir|[A-Z]\b))?|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
     r"|int\.\s?\d{1,3}|interno\s\d{1,3}"
     rf"|\d{{1,3}}(?:st|nd|rd|th)\s+{_CAP})"
     rf"|(?P<town>{_TOWN}))",
@@ -713,7 +723,10 @@ def _address_start(text: str, start: int) -> int:
 def _addresses(text: str) -> Iterator[Span]:
     for m in _ADDRESS.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
-    streets = (_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _ONE_WORD_STREET, _JAPANESE_BLOCK)
+    streets = (
+        *(_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _TWO_WORD_STREET, _ONE_WORD_STREET),
+        _JAPANESE_BLOCK,
+    )
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
