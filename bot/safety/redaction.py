@@ -648,6 +648,10 @@ _US_STATE = (
     r"(?:al|ak|az|ar|ca|co|ct|de|dc|fl|ga|hi|id|il|in|ia|ks|ky|la|me|md|ma|mi|mn|ms|mo|mt|ne|"
     r"nv|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy)\b"
 )
+_AU_STATE = r"(?:nsw|vic|qld|tas|act|nt|sa|wa)\b"
+# A town that ends in a state and its postcode ("Toronto ON M4Y 1T7", "Kingston AR 72742")
+# closes the address even without a comma before it.
+_STATE_AND_CODE = Gated(r"\s(?-i:[A-Z]{2,3})\s+(?:\d{4,5}|(?-i:[A-Z]\d[A-Z])\s?\d[A-Z]\d)$")
 _ADDRESS_PART = Gated(
     r"(?P<sep>,\s*|\s+)(?:"
     rf"(?P<postcode>{_POSTCODE})"
@@ -658,7 +662,9 @@ _ADDRESS_PART = Gated(
     rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4}}-\d{{3}}|\d{{4,6}}|\d{{4}}\s?(?-i:[A-Z]{{2}}))\s+{_CAP}"
     rf"(?:[ -]{_CAP})?)"
     # a lower-case US town, state and ZIP ("austin tx 78745")
-    rf"|(?P<townzip>[a-z]+(?:\s[a-z]+){{0,2}},?\s+{_US_STATE}\s+\d{{5}}(?:-\d{{4}})?(?!\d))"
+    # ... or an Australian one ("ballarat east vic 3350")
+    rf"|(?P<townzip>[a-z]+(?:\s[a-z]+){{0,2}},?\s+"
+    rf"(?:{_US_STATE}\s+\d{{5}}(?:-\d{{4}})?|{_AU_STATE}\s+\d{{4}})(?!\d))"
     # a lower-case UK town and postcode, or the postcode alone ("leeds ls6 2ab")
     r"|(?P<lowpost>(?-i:(?:[a-z]+(?:\s[a-z]+){0,2},?\s+)?[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})"
     r"(?!\w))"
@@ -692,7 +698,8 @@ def _address_end(text: str, end: int) -> int:
                 break
             # Without a comma a town must close the sentence or the clause ("at 23 Oak Street
             # Sheffield, i can hear them"), so "42 Maple Street Then I…" stays a street.
-            if not comma and not _TOWN_CLOSES.match(text, m.end()):
+            closes = _TOWN_CLOSES.match(text, m.end()) or _STATE_AND_CODE.search(town)
+            if not comma and not closes:
                 break
         elif (
             not comma
