@@ -459,8 +459,9 @@ _DATE = (
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
     rf"|{_MONTH},?\s+\d{{4}}"
-    # in words: "the twenty-second of June nineteen seventy-nine", "May the 3rd, two thousand"
-    rf"|{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR_WORDS}"
+    # in words: "the twenty-second of June nineteen seventy-nine", "May the 3rd, two thousand",
+    # "the second of February 1956"
+    rf"|{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH},?\s+(?:{_YEAR_WORDS}|\d{{4}}\b|'\d{{2}}\b)"
     rf"|{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?),?\s+{_YEAR_WORDS})"
 )
 _DOB = Gated(
