@@ -358,7 +358,11 @@ _INSURANCE_LABEL = Gated(
     r"krankenversicherungskarte(?: nr\.?)?|numer ubezpieczenia|"
     r"num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|carte vitale|tarjeta sanitaria|tessera sanitaria|"
     r"polisnummer|n[úu]mero de afiliaci[óo]n|n[úu]mero de la seguridad social|"
-    r"medicare card|ghic|ehic)"
+    r"medicare card|ghic|ehic|"
+    # Irish, Austrian, Mexican, Brazilian, Indian and US military cards; a US card's group and
+    # member lines ("grp 48213 / mbr 7730219-02")
+    r"medical card|sv-?nummer|nss(?: del imss)?|cart[ãa]o (?:do )?sus|pm-?jay card(?: id)?|"
+    r"(?:dod )?benefits (?:number|no\.?|id)|grp|mbr)"
     r"(?:\s*(?:n\.|nr\.?|no\.?|n[°º]|number|#|c[óo]digo))?[\s,:]*"
     + _FILLER
     + r"\s*(?:#\s*)?"
