@@ -719,10 +719,15 @@ def _address_end(text: str, end: int) -> int:
     return end
 
 
-# A flat or unit before the house number belongs to the address ("Flat 2, 19 Rue des Lilas").
+# A flat or unit before the house number belongs to the address ("Flat 2, 19 Rue des Lilas"),
+# and so do a number's label ("No. 14 Adeola Odeku Street", "plot 22 gana street"), a Glasgow
+# tenement flat ("2/1, 34 Kelvinhaugh Street"), a New Zealand rural delivery ("RD 3, 1042
+# Ohaupo Road") and a Canadian unit joined to the number ("3-215 rue Saint-Denis").
 _UNIT_BEFORE = Gated(
-    r"\b(?:flat|apt|apartment|unit|suite|app|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
-    r"\d{1,4}[A-Za-z]?,?\s*$",
+    r"(?:\b(?:flat|apt|apartment|unit|suite|app|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
+    r"\d{1,4}[A-Za-z]?,?\s*"
+    r"|\b(?:no|door no|house no|h\.\s?no|plot)\.?\s*|\b\d{1,2}/\d{1,2},\s*|\bRD\s?\d{1,2},\s*"
+    r"|(?<![\w-])\d{1,4}-)$",
     re.IGNORECASE,
 )
 
@@ -734,7 +739,7 @@ def _address_start(text: str, start: int) -> int:
 
 def _addresses(text: str) -> Iterator[Span]:
     for m in _ADDRESS.finditer(text):
-        yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
+        yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     streets = (
         *(_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _TWO_WORD_STREET, _ONE_WORD_STREET),
         _JAPANESE_BLOCK,
