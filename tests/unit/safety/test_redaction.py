@@ -280,6 +280,55 @@ def test_scan_finds_a_crisis_and_redacts_in_one_pass() -> None:
             "the first of March nineteen sixty-two",
             K.DATE_OF_BIRTH,
         ),
+        ("DOB: the fourth of July 1979 please", "the fourth of July 1979", K.DATE_OF_BIRTH),
+        # health cards of many countries, a US card's group and member lines (stop 17)
+        ("my medical card no. 1122334A ran out", "1122334A", K.INSURANCE_ID),
+        ("SV-Nummer 1234 010180 bitte", "1234 010180", K.INSURANCE_ID),
+        ("el NSS es 12345678901, gracias", "12345678901", K.INSURANCE_ID),
+        ("cartão do SUS 700 1234 5678 9012 ok", "700 1234 5678 9012", K.INSURANCE_ID),
+        ("grp 55102 / mbr 8811220-01 on the card", "8811220-01", K.INSURANCE_ID),
+        ("her benefits number is 4455667788 for the clinic", "4455667788", K.INSURANCE_ID),
+        # addresses: what comes before the number, units, states, postcodes (stop 17)
+        (
+            "mail to RR 4 Box 27, Pikeville KY 41501 pls",
+            "RR 4 Box 27, Pikeville KY 41501",
+            K.ADDRESS,
+        ),
+        (
+            "we live at No. 9 Awolowo Road, Ikoyi, Lagos now",
+            "No. 9 Awolowo Road, Ikoyi, Lagos",
+            K.ADDRESS,
+        ),
+        (
+            "flat is 3/2, 18 Dumbarton Road, Glasgow G11 6AA ok",
+            "3/2, 18 Dumbarton Road, Glasgow G11 6AA",
+            K.ADDRESS,
+        ),
+        (
+            "at 4-120 rue Sherbrooke, Montréal QC H2X 1C4 now",
+            "4-120 rue Sherbrooke, Montréal QC H2X 1C4",
+            K.ADDRESS,
+        ),
+        (
+            "Rua das Flores 12, 3º Esq, 4050-262 Porto",
+            "Rua das Flores 12, 3º Esq, 4050-262 Porto",
+            K.ADDRESS,
+        ),
+        (
+            "meine Adresse: Frankfurter Allee 20, 10247 Berlin",
+            "Frankfurter Allee 20, 10247 Berlin",
+            K.ADDRESS,
+        ),
+        (
+            "send it to 7 banksia st geelong west vic 3218 thx",
+            "7 banksia st geelong west vic 3218",
+            K.ADDRESS,
+        ),
+        (
+            "pick up at 40 Elm Cres #502 Ottawa ON K1S 2B5 after 6",
+            "40 Elm Cres #502 Ottawa ON K1S 2B5",
+            K.ADDRESS,
+        ),
     ],
 )
 def test_identifiers_after_labels_used_around_the_world_are_removed(
