@@ -401,6 +401,7 @@ _INSURER = Gated(
 _INSURER_ID = Gated(r"\b(?:group|id)\s*[:#]?\s*" + _ID_VALUE, re.IGNORECASE)
 # An Australian Medicare number has a fixed shape: 10 digits (4-5-1), then the card line.
 _AU_MEDICARE = Gated(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
+_MEDICARE = Gated(r"medicare", re.IGNORECASE)
 
 
 def _insurance(text: str) -> Iterator[Span]:
@@ -419,9 +420,9 @@ def _insurance(text: str) -> Iterator[Span]:
         value = m.group(1)
         if any(c.isdigit() for c in value) and _near(text, m.start(), m.end(), _INSURER, before=80):
             yield _span(K.INSURANCE_ID, m, 1)
-    if re.search(r"medicare", text, re.IGNORECASE):
+    if _MEDICARE.search(text):
         for m in _AU_MEDICARE.finditer(text):
-            if _near(text, m.start(), m.end(), Gated("medicare", re.IGNORECASE), before=80):
+            if _near(text, m.start(), m.end(), _MEDICARE, before=80):
                 yield _span(K.INSURANCE_ID, m)
     for m in _MBI.finditer(text):
         yield _span(K.INSURANCE_ID, m)
@@ -703,8 +704,9 @@ def _address_end(text: str, end: int) -> int:
                 break
             # Without a comma a town must close the sentence or the clause ("at 23 Oak Street
             # Sheffield, i can hear them"), so "42 Maple Street Then I…" stays a street.
-            closes = _TOWN_CLOSES.match(text, m.end()) or _STATE_AND_CODE.search(town)
-            if not comma and not closes:
+            if not comma and not (
+                _TOWN_CLOSES.match(text, m.end()) or _STATE_AND_CODE.search(town)
+            ):
                 break
         elif (
             not comma
