@@ -1266,7 +1266,8 @@ def _persons(text: str) -> Iterator[Span]:
         if first.lower() in _FAMILY_LEAD and len(m.group(1).split()) > 1:
             rest = m.start(1) + m.group(1).index(" ") + 1
             trimmed = _trim_name(text, rest, m.end(1))
-            if trimmed:
+            # The signature is case-blind: "Thanks Granny for the soup" signs nothing.
+            if trimmed and text[rest].isupper() and _name_ok(text[rest : trimmed[1]]):
                 yield Span(K.PERSON, m.start(1), trimmed[1])
             continue
         trimmed = _trim_name(text, m.start(1), m.end(1))

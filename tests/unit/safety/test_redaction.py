@@ -606,3 +606,30 @@ def test_an_nhs_number_a_few_words_after_its_label_is_one_unless_a_phone_is_said
     assert [s.kind for s in redact(kept)[1]] == [K.NHS_NUMBER]
     phone = "NHS number is on the letter, call 555 123 4567 to check"
     assert [s.kind for s in redact(phone)[1]] == [K.PHONE]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nanna keeps forgetting whether she took her evening tablets",
+        "Grandad says his ankles swell up by teatime, is that his heart?",
+        "Pastor told me to rest but the cough is three weeks old now",
+        "Thanks Granny for the soup, it really helped my sore throat",
+        "Mashallah the scan came back clear, thank Allah",
+        "Mummy and Papa both have high blood pressure, will I get it too?",
+    ],
+)
+def test_kinship_words_clergy_and_god_are_not_names(text: str) -> None:
+    assert redact(text)[1] == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("Pastor Obinna Eze visited us at the ward today", "Obinna Eze"),
+        ("Thanks so much. Love, Granny Adaeze", "Adaeze"),
+    ],
+)
+def test_a_name_after_a_kinship_word_or_a_title_is_still_removed(text: str, secret: str) -> None:
+    redacted, _ = redact(text)
+    assert secret not in redacted, redacted
