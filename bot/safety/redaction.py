@@ -658,12 +658,26 @@ _AU_STATE = r"(?:nsw|vic|qld|tas|act|nt|sa|wa)\b"
 # A town that ends in a state and its postcode ("Toronto ON M4Y 1T7", "Kingston AR 72742")
 # closes the address even without a comma before it.
 _STATE_AND_CODE = Gated(r"\s(?-i:[A-Z]{2,3})\s+(?:\d{4,5}|(?-i:[A-Z]\d[A-Z])\s?\d[A-Z]\d)$")
+_FLOOR = (
+    r"\d{1,2}(?:st|nd|rd|th)\s+fl(?:oor)?\b\.?|(?:lot|space|spc|trlr)\s+\d{1,4}[a-z]?\b"
+    r"|(?:(?:Rückgebäude|Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus),?\s+)?"
+    r"(?:\d{1,2}\.\s?(?:Stock|OG|Etage|Obergeschoss)(?:\s+(?-i:links|rechts|Mitte))?|EG|DG)\b"
+    r"|(?:Rückgebäude|Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus)\b"
+    r"|\d{1,2}(?:e|è|ème|eme|er|ère)\s+étage\b(?:\s+(?-i:gauche|droite))?"
+)
 _ADDRESS_PART = Gated(
     r"(?P<sep>,\s*|\s+)(?:"
     rf"(?P<postcode>{_POSTCODE})"
     r"|(?P<number>\d{1,4}[a-z]?(?=\s*,))"
     r"|(?P<cep>\d{5}-\d{3}(?!\d))"
-    r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?|(?-i:Co\.?|County)\s+[A-Z][a-z]+)"
+    r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?|(?-i:Co\.?|County)\s+[A-Z][a-z]+"
+    # a Mexican colonia, a Philippine barangay, a Puerto Rican urbanización ("Col. Roma Norte")
+    r"|(?:col\.|colonia|fracc\.|fraccionamiento|brgy\.|barangay|urb\.|urbanizaci[oó]n|purok)"
+    rf"\s+{_CAP}(?:\s+(?:{_PARTICLE}\s+)?(?:{_CAP}|[IVX]{{1,4}}\b)){{0,3}})"
+    # a landmark between a street and its town ("near Mantri Mall", "opp. Union Bank"), kept
+    # only when a town or a postcode follows it (see `_address_end`)
+    r"|(?P<landmark>(?:near|opp\.|opposite|behind|beside|next to)\s+[\w'.-]+(?:\s+[\w'.-]+){0,3}"
+    r"(?=,))"
     # a Dutch postcode has two letters after its four digits ("1015 CJ Amsterdam")
     rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4}}-\d{{3}}|\d{{4,6}}|\d{{4}}\s?(?-i:[A-Z]{{2}}))\s+{_CAP}"
     rf"(?:[ -]{_CAP})?)"
@@ -676,10 +690,15 @@ _ADDRESS_PART = Gated(
     r"(?!\w))"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
-    # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto"
-    r"|\d{1,2}º(?:\s?(?:\d{1,2}ª|esq|dto|dir|[A-Z]\b))?|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
+    # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto", "3º izq", Catalan "2n 1a"
+    r"|\d{1,2}º(?:\s?(?:\d{1,2}ª|esq|dto|dir|izq(?:da)?\.?|dcha\.?|[A-Z]\b))?"
+    r"|\d(?:r|n|t|º)\s\d{1,2}(?:a|ª)\b"
+    r"|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
     r"|int\.\s?\d{1,3}|interno\s\d{1,3}"
     rf"|\d{{1,3}}(?:st|nd|rd|th)\s+{_CAP})"
+    # a floor, which may follow the street or the town without a comma: "2nd fl", "lot 14",
+    # "2. Stock links", "3. OG", "Rückgebäude", "4ème étage"
+    rf"|(?P<floor>{_FLOOR})"
     rf"|(?P<town>{_TOWN}))",
     re.IGNORECASE,
 )
@@ -692,12 +711,18 @@ _TOWN_CLOSES = Gated(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
 
 def _address_end(text: str, end: int) -> int:
     """Where an address that runs to `end` really ends: its town, postcode and unit parts."""
+    landmark_from: int | None = None  # a landmark counts only when a part follows it
     for _ in range(5):
         m = _ADDRESS_PART.match(text, end)
         if m is None:
             break
         comma = "," in m.group("sep")
         town = m.group("town")
+        if m.group("landmark") is not None:
+            if not comma:
+                break
+            landmark_from, end = end, m.end()
+            continue
         if town is not None:
             first = town.split()[0].strip(",.")
             if first in _NOT_NAMES or first.endswith("'s") or first.startswith(("I'", "I\u2019")):
@@ -714,11 +739,12 @@ def _address_end(text: str, end: int) -> int:
             and m.group("number") is None
             and m.group("townzip") is None
             and m.group("lowpost") is None
+            and m.group("floor") is None
             and (m.group("unit") is None or not m.group("unit").startswith(("m.", "M.")))
         ):
             break
-        end = m.end()
-    return end
+        landmark_from, end = None, m.end()
+    return end if landmark_from is None else landmark_from
 
 
 # A flat or unit before the house number belongs to the address ("Flat 2, 19 Rue des Lilas"),

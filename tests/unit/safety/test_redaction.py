@@ -373,6 +373,35 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "livrer au 80 boulevard Saint-Laurent E, app. 12, Montréal QC H2X 2T1.",
             "80 boulevard Saint-Laurent E, app. 12, Montréal QC H2X 2T1",
         ),
+        # floors, areas and landmarks after the street or the town
+        (
+            "write to Lindengasse 7, 1070 Wien, 3. Stock rechts bitte",
+            "Lindengasse 7, 1070 Wien, 3. Stock rechts",
+        ),
+        (
+            "post to 8 rue Victor Hugo, 69002 Lyon, 2e étage merci",
+            "8 rue Victor Hugo, 69002 Lyon, 2e étage",
+        ),
+        ("Calle Mayor 5, 2º dcha, 28013 Madrid es mi casa", "Calle Mayor 5, 2º dcha, 28013 Madrid"),
+        (
+            "Carrer de Sants 12, 3r 2a, 08014 Barcelona",
+            "Carrer de Sants 12, 3r 2a, 08014 Barcelona",
+        ),
+        ("mail it to 44 pine st 3rd fl hoboken nj 07030 pls", "44 pine st 3rd fl hoboken nj 07030"),
+        (
+            "14 Kofo Abayomi Street, opposite First Bank, Victoria Island, Lagos",
+            "14 Kofo Abayomi Street, opposite First Bank, Victoria Island, Lagos",
+        ),
+        (
+            "Av. Insurgentes 300, Col. Condesa, 06140 CDMX is mine",
+            "Av. Insurgentes 300, Col. Condesa, 06140 CDMX",
+        ),
+        (
+            "45 Rizal Ave., Brgy. Poblacion, Makati City po",
+            "45 Rizal Ave., Brgy. Poblacion, Makati City",
+        ),
+        # a landmark with no town after it is left out
+        ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
 )
 def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, secret: str) -> None:
@@ -382,7 +411,13 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
 
 @pytest.mark.parametrize(
     "text",
-    ["took 2 Paracetamol, Ibuprofen later", "a 10 fold rise, then it settled", "4 weeks view, ok"],
+    [
+        "took 2 Paracetamol, Ibuprofen later",
+        "a 10 fold rise, then it settled",
+        "4 weeks view, ok",
+        "took 2 tablets near Boots, then 3 more",
+        "ward 2, 3rd floor, near the lifts, Oncology",
+    ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
     assert redact(text) == (text, ())
