@@ -580,7 +580,8 @@ _ADDRESS = Gated(
 _UK_POSTCODE = Gated(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
 # A post-office box, or a US rural-route or highway-contract box ("RR 2 Box 118", "HC 65 Box 32A").
 _PO_BOX = Gated(
-    r"\b(?:P\.?\s?O\.?\s?|(?:RR|R\.R\.|HC|Rural Route|Star Route)\s?\d{1,3},?\s+)Box\s+\d+[A-Z]?\b",
+    r"\b(?:P\.?\s?O\.?\s?|(?:RR|R\.R\.|HC|Rural Route|Star Route)\s?\d{1,3},?\s+)Box\s+\d+[A-Z]?"
+    r"(?:-\d{5})?\b",  # a Kenyan box has its post office's code: "P.O. Box 45-00100"
     re.IGNORECASE,
 )
 # An Irish Eircode: said to be one, or a routing key and a unique id of letters and digits.
@@ -598,30 +599,38 @@ _CAP = (
     r"(?-i:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0106\u0141\u0143\u015a\u0179\u017b])[^\W\d_]*"
     r"(?:['\u2019-][^\W\d_]+)*\b"
 )
-_PARTICLE = r"(?:de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|y|yr|d'|l')"
+_PARTICLE = r"(?:de|des|du|la|le|les|los|las|del|della|di|da|do|dos|das|van|von|y|yr|d'|l')"
 _STREET_FIRST = Gated(
     r"\b(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|impasse|quai|place|via|viale|piazza|"
     r"corso|calle|avenida|avda\.|paseo|plaza|carrer|rua|travessa|ul\.|ulica|al\.|aleja|plac|"
-    r"strada|heol|ffordd|stryd|avinguda|passeig|travessera|rambla|largo|pra[çc]a)\s+"
+    r"strada|heol|ffordd|stryd|avinguda|passeig|travessera|rambla|largo|pra[çc]a|"
+    # Spanish "c/ Mayor", a Malay or Indonesian "Jalan", a Mexican "Privada"
+    r"(?<![\w/])c/|jalan|jln\.?|jl\.|lorong|privada|cerrada|calzada|andador)\s*"
     rf"(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?(?:{_CAP}|[IVX]{{1,4}})){{0,3}}"
-    r",?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b",
+    r",?\s+(?:no\.\s?)?\d{1,4}[a-z]?(?:/\d{1,4})?\b(?:\s?(?:bis|ter)\b)?",
     re.IGNORECASE,
 )
 _NUMBER_FIRST = Gated(
-    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|chemin|all[ée]e|impasse|quai|"
-    rf"place|heol|ffordd|stryd)\s+(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,2}}",
+    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|boul\.|bd|chemin|all[ée]e|impasse|"
+    rf"quai|place|heol|ffordd|stryd|jalan|jln\.?|lorong)\s+(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,2}}",
     re.IGNORECASE,
 )
+_NUMBER_TAIL = (
+    r"(?:(?:/\d{1,4}){1,3}|-\d{1,2}\s?(?:hg|hoog)|-(?:[IVX]{1,4}|\d{1,3}|[a-zA-Z])\b)?\b"
+    r"(?:\s(?:bis|ter)\b)?"
+)
 _COMPOUND_STREET = Gated(
-    r"\b(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
+    r"\b(?:(?:Van|De|Den|Sint)\s+)?"  # "Van Woustraat"
+    r"(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
     r"ring|damm|ufer|straat|laan|gracht|plein|kade|gatan|v[äa]gen|gade|vej|veien|gata)"
-    # a Dutch or German house number may carry a floor or a letter ("123-II", "12-3", "5-a")
-    r"\s+\d{1,4}[a-zA-Z]?(?:/\d{1,4}|-(?:[IVX]{1,4}|\d{1,3}|[a-zA-Z])\b)?\b"
+    # a Dutch or German house number may carry a floor or a letter ("123-II", "12-3", "5-a",
+    # "157-3hg", "22 bis"), a Viennese one its stair and door ("88/2/14")
+    rf"\s+\d{{1,4}}[a-zA-Z]?{_NUMBER_TAIL}"
 )
 # A German street of two words, the second the street word ("Schönhauser Allee 112").
 _TWO_WORD_STREET = Gated(
     rf"\b{_CAP}\s+(?-i:Allee|Straße|Strasse|Weg|Platz|Gasse|Damm|Ufer|Chaussee|Steig)"
-    r"\s+\d{1,4}[a-zA-Z]?\b"
+    rf"\s+\d{{1,4}}[a-zA-Z]?{_NUMBER_TAIL}"
 )
 _JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
 _BUILDING = Gated(
@@ -752,9 +761,10 @@ def _address_end(text: str, end: int) -> int:
 # tenement flat ("2/1, 34 Kelvinhaugh Street"), a New Zealand rural delivery ("RD 3, 1042
 # Ohaupo Road") and a Canadian unit joined to the number ("3-215 rue Saint-Denis").
 _UNIT_BEFORE = Gated(
-    r"(?:\b(?:flat|apt|apartment|unit|suite|app|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
-    r"\d{1,4}[A-Za-z]?,?\s*"
-    r"|\b(?:no|door no|house no|h\.\s?no|plot)\.?\s*|\b\d{1,2}/\d{1,2},\s*|\bRD\s?\d{1,2},\s*"
+    r"(?:\b(?:flat|apt|apartment|unit|suite|app|appt|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
+    r"\d{1,4}[A-Za-z]?,?\s*|\bb[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3},\s*"  # "Bât. C, "
+    r"|\b(?:no|door no|house no|hse no|h\.\s?no|plot)\.?\s*"
+    r"|\b\d{1,2}/\d{1,2},\s*|\bRD\s?\d{1,2},\s*"
     r"|(?<![\w-])\d{1,4}-)$",
     re.IGNORECASE,
 )

@@ -400,6 +400,28 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "45 Rizal Ave., Brgy. Poblacion, Makati City po",
             "45 Rizal Ave., Brgy. Poblacion, Makati City",
         ),
+        # street words and house numbers of more countries, labels before the number
+        ("mi piso: C/ Mayor 12, 1º A, 28013 Madrid", "C/ Mayor 12, 1º A, 28013 Madrid"),
+        (
+            "send to 21 Jalan Telawi, Kuala Lumpur 59100 pls",
+            "21 Jalan Telawi, Kuala Lumpur 59100",
+        ),
+        (
+            "Privada de las Flores 9, Col. Centro, 76000 Querétaro",
+            "Privada de las Flores 9, Col. Centro, 76000 Querétaro",
+        ),
+        ("Keizersgracht 88 bis, 1015 CS Amsterdam", "Keizersgracht 88 bis, 1015 CS Amsterdam"),
+        (
+            "at De Clercqstraat 40-2hg, 1052 NC Amsterdam",
+            "De Clercqstraat 40-2hg, 1052 NC Amsterdam",
+        ),
+        ("Schönbrunner Straße 40/3/7, 1050 Wien", "Schönbrunner Straße 40/3/7, 1050 Wien"),
+        (
+            "Bâtiment B, 12 rue Pasteur, 31000 Toulouse",
+            "Bâtiment B, 12 rue Pasteur, 31000 Toulouse",
+        ),
+        ("Appt 4, 10 rue Nationale, 59000 Lille svp", "Appt 4, 10 rue Nationale, 59000 Lille"),
+        ("write to PO Box 12345-00200 Nairobi, thanks", "PO Box 12345-00200 Nairobi"),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -417,6 +439,8 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "4 weeks view, ok",
         "took 2 tablets near Boots, then 3 more",
         "ward 2, 3rd floor, near the lifts, Oncology",
+        "see c/ section 3 of the leaflet",
+        "I took 2 pills c/ 3 days",
     ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
