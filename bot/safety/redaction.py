@@ -770,12 +770,75 @@ _UNIT_BEFORE = Gated(
 )
 
 
+# A building or house name before the number ("Résidence Les Pins, Appt 23, 8 allée des
+# Tilleuls", "Sunny Heights 201, 2-5-8 Tenjinbashi", "Cedar Court 5 Wellington Rd").
+_HOUSE_WORD = (
+    r"(?-i:Cottage|House|Farm|Lodge|Barn|Hall|Manor|Rectory|Vicarage|Court|Heights|Apartments|"
+    r"Mansions|Towers?|Residency|Villas|Gardens|Plaza|Building|Complex|Estate|Homes|Society)"
+)
+_BUILDING_BEFORE = Gated(
+    r"(?:(?-i:R[ée]sidence|Residencia|Edificio|Immeuble|Condominio|Conjunto)\s+"
+    rf"(?:{_PARTICLE} )?{_CAP}(?: {_CAP}){{0,2}}"
+    rf"|(?-i:The )?{_CAP}(?: {_CAP})? {_HOUSE_WORD}(?: \d{{1,4}}[A-Z]?)?)"
+    r",?\s+$"
+)
+
+
 def _address_start(text: str, start: int) -> int:
     m = _UNIT_BEFORE.search(text, max(0, start - 24), start)
+    start = m.start() if m else start
+    m = _BUILDING_BEFORE.search(text, max(0, start - 48), start)
+    if m is None:
+        return start
+    m2 = _UNIT_BEFORE.search(text, max(0, m.start() - 24), m.start())
+    return m2.start() if m2 else m.start()
+
+
+# A street without a house number, after a house name and before its town and a UK postcode or
+# an Eircode ("Rose Cottage, Church Lane, Little Snoring, Fakenham NR21 0HT"; "Ardmore,
+# Ballycullen Road, Knocklyon, Dublin 16, D16 K7W2"): found from the postcode backwards.
+_NAMED_STREET_BEFORE = Gated(
+    r"(?<![\w'\u2019])(?:(?:flat|apt|apartment|unit)\s*\w{1,4},\s*)?"
+    rf"(?:(?-i:The )?{_CAP}(?: {_CAP}){{0,2}},\s*)?"
+    rf"{_CAP}(?: {_CAP}){{0,2}} (?=(?-i:[A-Z])){_SUFFIX},\s*"
+    rf"(?:{_CAP}(?:[ -](?:{_PARTICLE}[ -])*{_CAP}){{0,3}}(?: \d{{1,2}})?,?\s*){{1,3}}$",
+    re.IGNORECASE,
+)
+# A unit and a building before a street without a number ("Apt B4, Kileleshwa Court, Othaya
+# Road, Nairobi"; "Hse No. 7, Riverside Gardens, Riverside Drive").
+_UNIT_NAMED_STREET = Gated(
+    r"\b(?:flat|apt|apartment|unit|suite|hse no\.?|house no\.?)\s*(?=\w{0,4}\d)\w{1,5},\s*"
+    rf"(?-i:The )?{_CAP}(?: {_CAP}){{0,3}},\s*{_CAP}(?: {_CAP}){{0,2}} (?=(?-i:[A-Z])){_SUFFIX}"
+    r"(?=[\s,.;]|$)",
+    re.IGNORECASE,
+)
+
+
+def _named_street_start(text: str, start: int) -> int:
+    m = _NAMED_STREET_BEFORE.search(text, max(0, start - 120), start)
     return m.start() if m else start
 
 
 def _addresses(text: str) -> Iterator[Span]:
+    """Every address, those that touch joined into one ("Flat 11 Cedar Court 5 Wellington
+    Rd": a building and its street)."""
+    found = sorted(_address_spans(text), key=lambda s: s.start)
+    if not found:
+        return
+    cur = found[0]
+    for span in found[1:]:
+        if span.start <= cur.end or _JOIN.fullmatch(text, cur.end, span.start):
+            cur = Span(K.ADDRESS, cur.start, max(cur.end, span.end))
+        else:
+            yield cur
+            cur = span
+    yield cur
+
+
+_JOIN = Gated(r",?\s")
+
+
+def _address_spans(text: str) -> Iterator[Span]:
     for m in _ADDRESS.finditer(text):
         yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     streets = (
@@ -785,15 +848,17 @@ def _addresses(text: str) -> Iterator[Span]:
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
+    for m in _UNIT_NAMED_STREET.finditer(text):
+        yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _UK_POSTCODE.finditer(text):
-        yield _span(K.ADDRESS, m)
+        yield Span(K.ADDRESS, _named_street_start(text, m.start()), m.end())
     for m in _PO_BOX.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _EIRCODE.finditer(text):
         said = m.group().lower().startswith("eircode")
         unique = m.group(2)
         if said or (any(c.isdigit() for c in unique) and any(c.isalpha() for c in unique)):
-            yield Span(K.ADDRESS, m.start(1), m.end())
+            yield Span(K.ADDRESS, _named_street_start(text, m.start(1)), m.end())
     for m in _ZIP.finditer(text):
         yield _span(K.ADDRESS, m, 1)
 

@@ -422,6 +422,28 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
         ),
         ("Appt 4, 10 rue Nationale, 59000 Lille svp", "Appt 4, 10 rue Nationale, 59000 Lille"),
         ("write to PO Box 12345-00200 Nairobi, thanks", "PO Box 12345-00200 Nairobi"),
+        # a house or building name before the street, a street without a number
+        (
+            "we're at Ivy Cottage, Mill Road, Great Shelford, Cambridge CB22 5AA now",
+            "Ivy Cottage, Mill Road, Great Shelford, Cambridge CB22 5AA",
+        ),
+        (
+            "Glenview, Station Road, Maynooth, Kildare W23 X2Y4 is the house",
+            "Glenview, Station Road, Maynooth, Kildare W23 X2Y4",
+        ),
+        (
+            "Apt 3B, Palm Court, Ngong Road, Nairobi — come",
+            "Apt 3B, Palm Court, Ngong Road, Nairobi",
+        ),
+        ("Beech House, 3 Orchard Way, Ely CB7 4AA", "Beech House, 3 Orchard Way, Ely CB7 4AA"),
+        (
+            "Résidence du Parc, Bât. B, 3 rue Pasteur, 69007 Lyon",
+            "Résidence du Parc, Bât. B, 3 rue Pasteur, 69007 Lyon",
+        ),
+        (
+            "Flat 6 Kings Court 12 Station Road Leeds LS1 4AB pls",
+            "Flat 6 Kings Court 12 Station Road Leeds LS1 4AB",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -441,6 +463,8 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "ward 2, 3rd floor, near the lifts, Oncology",
         "see c/ section 3 of the leaflet",
         "I took 2 pills c/ 3 days",
+        "we met at Oak House, then 2 days later at the clinic",
+        "Unit 4, Stroke Rehab, 3 tablets a day",
     ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
