@@ -814,6 +814,19 @@ _UNIT_NAMED_STREET = Gated(
 )
 
 
+# An Indian address: a house number ("C-304", "Door No. 12/4", "H.No. 8-2-293/82"), then its
+# society, street, area and landmark ("near Gurudwara", "opp. Bus Stand"), each after a comma,
+# and a town with its six-digit PIN ("Pune 411038").
+_PIN_LANDMARK = r"(?:near|behind|opp\.|opposite|beside|next to)\s+[\w'.-]+(?: [\w'.-]+){0,3}"
+_PIN_WORD = rf"(?:{_CAP}|\d{{1,3}}(?:st|nd|rd|th)|No\.|\d{{1,4}}|[IVX]{{1,4}}\b)"
+_PIN_ADDRESS = Gated(
+    r"(?<![\w/-])(?:(?:(?i:door|flat|house|plot|h\.)\s?(?i:no)\.?\s*|(?i:flat)\s|[A-Z]-?)"
+    r"\d{1,4}(?:[/-]\d{1,4}){0,3}|\d{1,4}(?:[/-]\d{1,4}){1,3})[A-Z]?,\s*"
+    rf"(?:(?:{_PIN_LANDMARK}|{_PIN_WORD}(?: {_PIN_WORD}){{0,4}}),\s*){{2,6}}"
+    rf"{_CAP}(?: {_CAP})?\s*-?\s*[1-9]\d{{5}}(?!\d)"
+)
+
+
 def _named_street_start(text: str, start: int) -> int:
     m = _NAMED_STREET_BEFORE.search(text, max(0, start - 120), start)
     return m.start() if m else start
@@ -850,6 +863,8 @@ def _address_spans(text: str) -> Iterator[Span]:
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     for m in _UNIT_NAMED_STREET.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
+    for m in _PIN_ADDRESS.finditer(text):
+        yield _span(K.ADDRESS, m)
     for m in _UK_POSTCODE.finditer(text):
         yield Span(K.ADDRESS, _named_street_start(text, m.start()), m.end())
     for m in _PO_BOX.finditer(text):

@@ -444,6 +444,15 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "Flat 6 Kings Court 12 Station Road Leeds LS1 4AB pls",
             "Flat 6 Kings Court 12 Station Road Leeds LS1 4AB",
         ),
+        # an Indian house number, its areas and landmarks, a town and its PIN
+        (
+            "send to 14/2, MG Road, Indiranagar, Bengaluru 560038 pls",
+            "14/2, MG Road, Indiranagar, Bengaluru 560038",
+        ),
+        (
+            "A-52, Sector 4, opp. Bus Stand, Noida 201301 is home",
+            "A-52, Sector 4, opp. Bus Stand, Noida 201301",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -465,6 +474,7 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "I took 2 pills c/ 3 days",
         "we met at Oak House, then 2 days later at the clinic",
         "Unit 4, Stroke Rehab, 3 tablets a day",
+        "I took 5, Metformin, Lisinopril 100000 units",
     ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
