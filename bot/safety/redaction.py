@@ -633,6 +633,11 @@ _TWO_WORD_STREET = Gated(
     rf"\s+\d{{1,4}}[a-zA-Z]?{_NUMBER_TAIL}"
 )
 _JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
+# A Japanese postcode after its mark, and the address written after it in kanji, katakana and
+# numbers ("〒812-0011 福岡市博多区博多駅前3-4-5"); kana endings ("です") are left out.
+_JAPANESE_POSTAL = Gated(
+    r"〒\s?\d{3}-?\d{4}(?:\s*[\u3005\u30a0-\u30ff\u4e00-\u9fff\d\uff10-\uff19\-\uff0d\u2212]+)?"
+)
 _BUILDING = Gated(
     r"\b(?:house|plot|flat|h\.)\s*no\.?\s*\d{1,5}[A-Z]?(?=\s*,)"  # House No. 1147, Sector 15
     r"|\b(?:flat|apt|apartment|unit|suite|villa|blk|block|house|plot|no\.?)\s*\d{1,5}[A-Z]?,?\s+"
@@ -826,6 +831,8 @@ _PIN_ADDRESS = Gated(
     rf"{_CAP}(?: {_CAP})?\s*-?\s*[1-9]\d{{5}}(?!\d)"
 )
 
+_SIX_DIGITS = Gated(r"\d{6}")  # a cheap test first: the PIN
+
 
 def _named_street_start(text: str, start: int) -> int:
     m = _NAMED_STREET_BEFORE.search(text, max(0, start - 120), start)
@@ -863,10 +870,12 @@ def _address_spans(text: str) -> Iterator[Span]:
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     for m in _UNIT_NAMED_STREET.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
-    for m in _PIN_ADDRESS.finditer(text):
+    for m in _PIN_ADDRESS.finditer(text) if _SIX_DIGITS.search(text) else ():
         yield _span(K.ADDRESS, m)
     for m in _UK_POSTCODE.finditer(text):
         yield Span(K.ADDRESS, _named_street_start(text, m.start()), m.end())
+    for m in _JAPANESE_POSTAL.finditer(text) if "〒" in text else ():
+        yield _span(K.ADDRESS, m)
     for m in _PO_BOX.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _EIRCODE.finditer(text):

@@ -453,6 +453,11 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "A-52, Sector 4, opp. Bus Stand, Noida 201301 is home",
             "A-52, Sector 4, opp. Bus Stand, Noida 201301",
         ),
+        # a Japanese postcode mark and the address after it
+        (
+            "住所は〒150-0002 東京都渋谷区渋谷2-21-1です。thanks",
+            "〒150-0002 東京都渋谷区渋谷2-21-1",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
