@@ -580,7 +580,8 @@ _ADDRESS = Gated(
 _UK_POSTCODE = Gated(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[ABD-HJLNP-UW-Z]{2}\b")
 # A post-office box, or a US rural-route or highway-contract box ("RR 2 Box 118", "HC 65 Box 32A").
 _PO_BOX = Gated(
-    r"\b(?:P\.?\s?O\.?\s?|(?:RR|R\.R\.|HC|Rural Route|Star Route)\s?\d{1,3},?\s+)Box\s+\d+[A-Z]?\b",
+    r"\b(?:P\.?\s?O\.?\s?|(?:RR|R\.R\.|HC|Rural Route|Star Route)\s?\d{1,3},?\s+)Box\s+\d+[A-Z]?"
+    r"(?:-\d{5})?\b",  # a Kenyan box has its post office's code: "P.O. Box 45-00100"
     re.IGNORECASE,
 )
 # An Irish Eircode: said to be one, or a routing key and a unique id of letters and digits.
@@ -598,32 +599,45 @@ _CAP = (
     r"(?-i:[A-Z\u00c0-\u00d6\u00d8-\u00de\u0106\u0141\u0143\u015a\u0179\u017b])[^\W\d_]*"
     r"(?:['\u2019-][^\W\d_]+)*\b"
 )
-_PARTICLE = r"(?:de|des|du|la|le|les|del|della|di|da|do|dos|das|van|von|y|yr|d'|l')"
+_PARTICLE = r"(?:de|des|du|la|le|les|los|las|del|della|di|da|do|dos|das|van|von|y|yr|d'|l')"
 _STREET_FIRST = Gated(
     r"\b(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|impasse|quai|place|via|viale|piazza|"
     r"corso|calle|avenida|avda\.|paseo|plaza|carrer|rua|travessa|ul\.|ulica|al\.|aleja|plac|"
-    r"strada|heol|ffordd|stryd|avinguda|passeig|travessera|rambla|largo|pra[çc]a)\s+"
+    r"strada|heol|ffordd|stryd|avinguda|passeig|travessera|rambla|largo|pra[çc]a|"
+    # Spanish "c/ Mayor", a Malay or Indonesian "Jalan", a Mexican "Privada"
+    r"(?<![\w/])c/|jalan|jln\.?|jl\.|lorong|privada|cerrada|calzada|andador)\s*"
     rf"(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?(?:{_CAP}|[IVX]{{1,4}})){{0,3}}"
-    r",?\s+\d{1,4}[a-z]?(?:/\d{1,4})?\b",
+    r",?\s+(?:no\.\s?)?\d{1,4}[a-z]?(?:/\d{1,4})?\b(?:\s?(?:bis|ter)\b)?",
     re.IGNORECASE,
 )
 _NUMBER_FIRST = Gated(
-    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|bd|chemin|all[ée]e|impasse|quai|"
-    rf"place|heol|ffordd|stryd)\s+(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,2}}",
+    r"\b\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|boulevard|boul\.|bd|chemin|all[ée]e|impasse|"
+    rf"quai|place|heol|ffordd|stryd|jalan|jln\.?|lorong)\s+(?:{_PARTICLE}\s*)*{_CAP}(?:\s+(?:{_PARTICLE}\s+)?{_CAP}){{0,2}}",
     re.IGNORECASE,
 )
+_NUMBER_TAIL = (
+    r"(?:(?:/\d{1,4}){1,3}|-\d{1,2}\s?(?:hg|hoog)|-(?:[IVX]{1,4}|\d{1,3}|[a-zA-Z])\b)?\b"
+    r"(?:\s(?:bis|ter)\b)?"
+)
 _COMPOUND_STREET = Gated(
-    r"\b(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
+    r"\b(?:(?:Van|De|Den|Sint)\s+)?"  # "Van Woustraat"
+    r"(?-i:[A-Z\u00c0-\u00de])[\w\u00df-\u017f-]*(?:stra(?:ß|ss)e|str\.|weg|gasse|platz|allee|"
     r"ring|damm|ufer|straat|laan|gracht|plein|kade|gatan|v[äa]gen|gade|vej|veien|gata)"
-    # a Dutch or German house number may carry a floor or a letter ("123-II", "12-3", "5-a")
-    r"\s+\d{1,4}[a-zA-Z]?(?:/\d{1,4}|-(?:[IVX]{1,4}|\d{1,3}|[a-zA-Z])\b)?\b"
+    # a Dutch or German house number may carry a floor or a letter ("123-II", "12-3", "5-a",
+    # "157-3hg", "22 bis"), a Viennese one its stair and door ("88/2/14")
+    rf"\s+\d{{1,4}}[a-zA-Z]?{_NUMBER_TAIL}"
 )
 # A German street of two words, the second the street word ("Schönhauser Allee 112").
 _TWO_WORD_STREET = Gated(
     rf"\b{_CAP}\s+(?-i:Allee|Straße|Strasse|Weg|Platz|Gasse|Damm|Ufer|Chaussee|Steig)"
-    r"\s+\d{1,4}[a-zA-Z]?\b"
+    rf"\s+\d{{1,4}}[a-zA-Z]?{_NUMBER_TAIL}"
 )
 _JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
+# A Japanese postcode after its mark, and the address written after it in kanji, katakana and
+# numbers ("〒812-0011 福岡市博多区博多駅前3-4-5"); kana endings ("です") are left out.
+_JAPANESE_POSTAL = Gated(
+    r"〒\s?\d{3}-?\d{4}(?:\s*[\u3005\u30a0-\u30ff\u4e00-\u9fff\d\uff10-\uff19\-\uff0d\u2212]+)?"
+)
 _BUILDING = Gated(
     r"\b(?:house|plot|flat|h\.)\s*no\.?\s*\d{1,5}[A-Z]?(?=\s*,)"  # House No. 1147, Sector 15
     r"|\b(?:flat|apt|apartment|unit|suite|villa|blk|block|house|plot|no\.?)\s*\d{1,5}[A-Z]?,?\s+"
@@ -658,12 +672,26 @@ _AU_STATE = r"(?:nsw|vic|qld|tas|act|nt|sa|wa)\b"
 # A town that ends in a state and its postcode ("Toronto ON M4Y 1T7", "Kingston AR 72742")
 # closes the address even without a comma before it.
 _STATE_AND_CODE = Gated(r"\s(?-i:[A-Z]{2,3})\s+(?:\d{4,5}|(?-i:[A-Z]\d[A-Z])\s?\d[A-Z]\d)$")
+_FLOOR = (
+    r"\d{1,2}(?:st|nd|rd|th)\s+fl(?:oor)?\b\.?|(?:lot|space|spc|trlr)\s+\d{1,4}[a-z]?\b"
+    r"|(?:(?:Rückgebäude|Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus),?\s+)?"
+    r"(?:\d{1,2}\.\s?(?:Stock|OG|Etage|Obergeschoss)(?:\s+(?-i:links|rechts|Mitte))?|EG|DG)\b"
+    r"|(?:Rückgebäude|Hinterhaus|Vorderhaus|Seitenflügel|Gartenhaus)\b"
+    r"|\d{1,2}(?:e|è|ème|eme|er|ère)\s+étage\b(?:\s+(?-i:gauche|droite))?"
+)
 _ADDRESS_PART = Gated(
     r"(?P<sep>,\s*|\s+)(?:"
     rf"(?P<postcode>{_POSTCODE})"
     r"|(?P<number>\d{1,4}[a-z]?(?=\s*,))"
     r"|(?P<cep>\d{5}-\d{3}(?!\d))"
-    r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?|(?-i:Co\.?|County)\s+[A-Z][a-z]+)"
+    r"|(?P<area>(?:sector|phase|block)\s+\d{1,3}[A-Z]?|(?-i:Co\.?|County)\s+[A-Z][a-z]+"
+    # a Mexican colonia, a Philippine barangay, a Puerto Rican urbanización ("Col. Roma Norte")
+    r"|(?:col\.|colonia|fracc\.|fraccionamiento|brgy\.|barangay|urb\.|urbanizaci[oó]n|purok)"
+    rf"\s+{_CAP}(?:\s+(?:{_PARTICLE}\s+)?(?:{_CAP}|[IVX]{{1,4}}\b)){{0,3}})"
+    # a landmark between a street and its town ("near Mantri Mall", "opp. Union Bank"), kept
+    # only when a town or a postcode follows it (see `_address_end`)
+    r"|(?P<landmark>(?:near|opp\.|opposite|behind|beside|next to)\s+[\w'.-]+(?:\s+[\w'.-]+){0,3}"
+    r"(?=,))"
     # a Dutch postcode has two letters after its four digits ("1015 CJ Amsterdam")
     rf"|(?P<zip>(?:\d{{2,3}}-\d{{3,4}}|\d{{4}}-\d{{3}}|\d{{4,6}}|\d{{4}}\s?(?-i:[A-Z]{{2}}))\s+{_CAP}"
     rf"(?:[ -]{_CAP})?)"
@@ -676,10 +704,15 @@ _ADDRESS_PART = Gated(
     r"(?!\w))"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
-    # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto"
-    r"|\d{1,2}º(?:\s?(?:\d{1,2}ª|esq|dto|dir|[A-Z]\b))?|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
+    # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto", "3º izq", Catalan "2n 1a"
+    r"|\d{1,2}º(?:\s?(?:\d{1,2}ª|esq|dto|dir|izq(?:da)?\.?|dcha\.?|[A-Z]\b))?"
+    r"|\d(?:r|n|t|º)\s\d{1,2}(?:a|ª)\b"
+    r"|m\.\s?\d{1,4}|b[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3}\b"
     r"|int\.\s?\d{1,3}|interno\s\d{1,3}"
     rf"|\d{{1,3}}(?:st|nd|rd|th)\s+{_CAP})"
+    # a floor, which may follow the street or the town without a comma: "2nd fl", "lot 14",
+    # "2. Stock links", "3. OG", "Rückgebäude", "4ème étage"
+    rf"|(?P<floor>{_FLOOR})"
     rf"|(?P<town>{_TOWN}))",
     re.IGNORECASE,
 )
@@ -692,12 +725,18 @@ _TOWN_CLOSES = Gated(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
 
 def _address_end(text: str, end: int) -> int:
     """Where an address that runs to `end` really ends: its town, postcode and unit parts."""
+    landmark_from: int | None = None  # a landmark counts only when a part follows it
     for _ in range(5):
         m = _ADDRESS_PART.match(text, end)
         if m is None:
             break
         comma = "," in m.group("sep")
         town = m.group("town")
+        if m.group("landmark") is not None:
+            if not comma:
+                break
+            landmark_from, end = end, m.end()
+            continue
         if town is not None:
             first = town.split()[0].strip(",.")
             if first in _NOT_NAMES or first.endswith("'s") or first.startswith(("I'", "I\u2019")):
@@ -714,11 +753,12 @@ def _address_end(text: str, end: int) -> int:
             and m.group("number") is None
             and m.group("townzip") is None
             and m.group("lowpost") is None
+            and m.group("floor") is None
             and (m.group("unit") is None or not m.group("unit").startswith(("m.", "M.")))
         ):
             break
-        end = m.end()
-    return end
+        landmark_from, end = None, m.end()
+    return end if landmark_from is None else landmark_from
 
 
 # A flat or unit before the house number belongs to the address ("Flat 2, 19 Rue des Lilas"),
@@ -726,20 +766,99 @@ def _address_end(text: str, end: int) -> int:
 # tenement flat ("2/1, 34 Kelvinhaugh Street"), a New Zealand rural delivery ("RD 3, 1042
 # Ohaupo Road") and a Canadian unit joined to the number ("3-215 rue Saint-Denis").
 _UNIT_BEFORE = Gated(
-    r"(?:\b(?:flat|apt|apartment|unit|suite|app|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
-    r"\d{1,4}[A-Za-z]?,?\s*"
-    r"|\b(?:no|door no|house no|h\.\s?no|plot)\.?\s*|\b\d{1,2}/\d{1,2},\s*|\bRD\s?\d{1,2},\s*"
+    r"(?:\b(?:flat|apt|apartment|unit|suite|app|appt|appartement|wohnung)\.?\s*(?:no\.?\s*)?"
+    r"\d{1,4}[A-Za-z]?,?\s*|\bb[âa]t(?:iment)?\.?\s?[A-Z0-9]{1,3},\s*"  # "Bât. C, "
+    r"|\b(?:no|door no|house no|hse no|h\.\s?no|plot)\.?\s*"
+    r"|\b\d{1,2}/\d{1,2},\s*|\bRD\s?\d{1,2},\s*"
     r"|(?<![\w-])\d{1,4}-)$",
     re.IGNORECASE,
 )
 
 
+# A building or house name before the number ("Résidence Les Pins, Appt 23, 8 allée des
+# Tilleuls", "Sunny Heights 201, 2-5-8 Tenjinbashi", "Cedar Court 5 Wellington Rd").
+_HOUSE_WORD = (
+    r"(?-i:Cottage|House|Farm|Lodge|Barn|Hall|Manor|Rectory|Vicarage|Court|Heights|Apartments|"
+    r"Mansions|Towers?|Residency|Villas|Gardens|Plaza|Building|Complex|Estate|Homes|Society)"
+)
+_BUILDING_BEFORE = Gated(
+    r"(?:(?-i:R[ée]sidence|Residencia|Edificio|Immeuble|Condominio|Conjunto)\s+"
+    rf"(?:{_PARTICLE} )?{_CAP}(?: {_CAP}){{0,2}}"
+    rf"|(?-i:The )?{_CAP}(?: {_CAP})? {_HOUSE_WORD}(?: \d{{1,4}}[A-Z]?)?)"
+    r",?\s+$"
+)
+
+
 def _address_start(text: str, start: int) -> int:
     m = _UNIT_BEFORE.search(text, max(0, start - 24), start)
+    start = m.start() if m else start
+    m = _BUILDING_BEFORE.search(text, max(0, start - 48), start)
+    if m is None:
+        return start
+    m2 = _UNIT_BEFORE.search(text, max(0, m.start() - 24), m.start())
+    return m2.start() if m2 else m.start()
+
+
+# A street without a house number, after a house name and before its town and a UK postcode or
+# an Eircode ("Rose Cottage, Church Lane, Little Snoring, Fakenham NR21 0HT"; "Ardmore,
+# Ballycullen Road, Knocklyon, Dublin 16, D16 K7W2"): found from the postcode backwards.
+_NAMED_STREET_BEFORE = Gated(
+    r"(?<![\w'\u2019])(?:(?:flat|apt|apartment|unit)\s*\w{1,4},\s*)?"
+    rf"(?:(?-i:The )?{_CAP}(?: {_CAP}){{0,2}},\s*)?"
+    rf"{_CAP}(?: {_CAP}){{0,2}} (?=(?-i:[A-Z])){_SUFFIX},\s*"
+    rf"(?:{_CAP}(?:[ -](?:{_PARTICLE}[ -])*{_CAP}){{0,3}}(?: \d{{1,2}})?,?\s*){{1,3}}$",
+    re.IGNORECASE,
+)
+# A unit and a building before a street without a number ("Apt B4, Kileleshwa Court, Othaya
+# Road, Nairobi"; "Hse No. 7, Riverside Gardens, Riverside Drive").
+_UNIT_NAMED_STREET = Gated(
+    r"\b(?:flat|apt|apartment|unit|suite|hse no\.?|house no\.?)\s*(?=\w{0,4}\d)\w{1,5},\s*"
+    rf"(?-i:The )?{_CAP}(?: {_CAP}){{0,3}},\s*{_CAP}(?: {_CAP}){{0,2}} (?=(?-i:[A-Z])){_SUFFIX}"
+    r"(?=[\s,.;]|$)",
+    re.IGNORECASE,
+)
+
+
+# An Indian address: a house number ("C-304", "Door No. 12/4", "H.No. 8-2-293/82"), then its
+# society, street, area and landmark ("near Gurudwara", "opp. Bus Stand"), each after a comma,
+# and a town with its six-digit PIN ("Pune 411038").
+_PIN_LANDMARK = r"(?:near|behind|opp\.|opposite|beside|next to)\s+[\w'.-]+(?: [\w'.-]+){0,3}"
+_PIN_WORD = rf"(?:{_CAP}|\d{{1,3}}(?:st|nd|rd|th)|No\.|\d{{1,4}}|[IVX]{{1,4}}\b)"
+_PIN_ADDRESS = Gated(
+    r"(?<![\w/-])(?:(?:(?i:door|flat|house|plot|h\.)\s?(?i:no)\.?\s*|(?i:flat)\s|[A-Z]-?)"
+    r"\d{1,4}(?:[/-]\d{1,4}){0,3}|\d{1,4}(?:[/-]\d{1,4}){1,3})[A-Z]?,\s*"
+    rf"(?:(?:{_PIN_LANDMARK}|{_PIN_WORD}(?: {_PIN_WORD}){{0,4}}),\s*){{2,6}}"
+    rf"{_CAP}(?: {_CAP})?\s*-?\s*[1-9]\d{{5}}(?!\d)"
+)
+
+_SIX_DIGITS = Gated(r"\d{6}")  # a cheap test first: the PIN
+
+
+def _named_street_start(text: str, start: int) -> int:
+    m = _NAMED_STREET_BEFORE.search(text, max(0, start - 120), start)
     return m.start() if m else start
 
 
 def _addresses(text: str) -> Iterator[Span]:
+    """Every address, those that touch joined into one ("Flat 11 Cedar Court 5 Wellington
+    Rd": a building and its street)."""
+    found = sorted(_address_spans(text), key=lambda s: s.start)
+    if not found:
+        return
+    cur = found[0]
+    for span in found[1:]:
+        if span.start <= cur.end or _JOIN.fullmatch(text, cur.end, span.start):
+            cur = Span(K.ADDRESS, cur.start, max(cur.end, span.end))
+        else:
+            yield cur
+            cur = span
+    yield cur
+
+
+_JOIN = Gated(r",?\s")
+
+
+def _address_spans(text: str) -> Iterator[Span]:
     for m in _ADDRESS.finditer(text):
         yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     streets = (
@@ -749,7 +868,13 @@ def _addresses(text: str) -> Iterator[Span]:
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
+    for m in _UNIT_NAMED_STREET.finditer(text):
+        yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
+    for m in _PIN_ADDRESS.finditer(text) if _SIX_DIGITS.search(text) else ():
+        yield _span(K.ADDRESS, m)
     for m in _UK_POSTCODE.finditer(text):
+        yield Span(K.ADDRESS, _named_street_start(text, m.start()), m.end())
+    for m in _JAPANESE_POSTAL.finditer(text) if "〒" in text else ():
         yield _span(K.ADDRESS, m)
     for m in _PO_BOX.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
@@ -757,7 +882,7 @@ def _addresses(text: str) -> Iterator[Span]:
         said = m.group().lower().startswith("eircode")
         unique = m.group(2)
         if said or (any(c.isdigit() for c in unique) and any(c.isalpha() for c in unique)):
-            yield Span(K.ADDRESS, m.start(1), m.end())
+            yield Span(K.ADDRESS, _named_street_start(text, m.start(1)), m.end())
     for m in _ZIP.finditer(text):
         yield _span(K.ADDRESS, m, 1)
 

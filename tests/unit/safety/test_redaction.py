@@ -373,6 +373,93 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "livrer au 80 boulevard Saint-Laurent E, app. 12, Montréal QC H2X 2T1.",
             "80 boulevard Saint-Laurent E, app. 12, Montréal QC H2X 2T1",
         ),
+        # floors, areas and landmarks after the street or the town
+        (
+            "write to Lindengasse 7, 1070 Wien, 3. Stock rechts bitte",
+            "Lindengasse 7, 1070 Wien, 3. Stock rechts",
+        ),
+        (
+            "post to 8 rue Victor Hugo, 69002 Lyon, 2e étage merci",
+            "8 rue Victor Hugo, 69002 Lyon, 2e étage",
+        ),
+        ("Calle Mayor 5, 2º dcha, 28013 Madrid es mi casa", "Calle Mayor 5, 2º dcha, 28013 Madrid"),
+        (
+            "Carrer de Sants 12, 3r 2a, 08014 Barcelona",
+            "Carrer de Sants 12, 3r 2a, 08014 Barcelona",
+        ),
+        ("mail it to 44 pine st 3rd fl hoboken nj 07030 pls", "44 pine st 3rd fl hoboken nj 07030"),
+        (
+            "14 Kofo Abayomi Street, opposite First Bank, Victoria Island, Lagos",
+            "14 Kofo Abayomi Street, opposite First Bank, Victoria Island, Lagos",
+        ),
+        (
+            "Av. Insurgentes 300, Col. Condesa, 06140 CDMX is mine",
+            "Av. Insurgentes 300, Col. Condesa, 06140 CDMX",
+        ),
+        (
+            "45 Rizal Ave., Brgy. Poblacion, Makati City po",
+            "45 Rizal Ave., Brgy. Poblacion, Makati City",
+        ),
+        # street words and house numbers of more countries, labels before the number
+        ("mi piso: C/ Mayor 12, 1º A, 28013 Madrid", "C/ Mayor 12, 1º A, 28013 Madrid"),
+        (
+            "send to 21 Jalan Telawi, Kuala Lumpur 59100 pls",
+            "21 Jalan Telawi, Kuala Lumpur 59100",
+        ),
+        (
+            "Privada de las Flores 9, Col. Centro, 76000 Querétaro",
+            "Privada de las Flores 9, Col. Centro, 76000 Querétaro",
+        ),
+        ("Keizersgracht 88 bis, 1015 CS Amsterdam", "Keizersgracht 88 bis, 1015 CS Amsterdam"),
+        (
+            "at De Clercqstraat 40-2hg, 1052 NC Amsterdam",
+            "De Clercqstraat 40-2hg, 1052 NC Amsterdam",
+        ),
+        ("Schönbrunner Straße 40/3/7, 1050 Wien", "Schönbrunner Straße 40/3/7, 1050 Wien"),
+        (
+            "Bâtiment B, 12 rue Pasteur, 31000 Toulouse",
+            "Bâtiment B, 12 rue Pasteur, 31000 Toulouse",
+        ),
+        ("Appt 4, 10 rue Nationale, 59000 Lille svp", "Appt 4, 10 rue Nationale, 59000 Lille"),
+        ("write to PO Box 12345-00200 Nairobi, thanks", "PO Box 12345-00200 Nairobi"),
+        # a house or building name before the street, a street without a number
+        (
+            "we're at Ivy Cottage, Mill Road, Great Shelford, Cambridge CB22 5AA now",
+            "Ivy Cottage, Mill Road, Great Shelford, Cambridge CB22 5AA",
+        ),
+        (
+            "Glenview, Station Road, Maynooth, Kildare W23 X2Y4 is the house",
+            "Glenview, Station Road, Maynooth, Kildare W23 X2Y4",
+        ),
+        (
+            "Apt 3B, Palm Court, Ngong Road, Nairobi — come",
+            "Apt 3B, Palm Court, Ngong Road, Nairobi",
+        ),
+        ("Beech House, 3 Orchard Way, Ely CB7 4AA", "Beech House, 3 Orchard Way, Ely CB7 4AA"),
+        (
+            "Résidence du Parc, Bât. B, 3 rue Pasteur, 69007 Lyon",
+            "Résidence du Parc, Bât. B, 3 rue Pasteur, 69007 Lyon",
+        ),
+        (
+            "Flat 6 Kings Court 12 Station Road Leeds LS1 4AB pls",
+            "Flat 6 Kings Court 12 Station Road Leeds LS1 4AB",
+        ),
+        # an Indian house number, its areas and landmarks, a town and its PIN
+        (
+            "send to 14/2, MG Road, Indiranagar, Bengaluru 560038 pls",
+            "14/2, MG Road, Indiranagar, Bengaluru 560038",
+        ),
+        (
+            "A-52, Sector 4, opp. Bus Stand, Noida 201301 is home",
+            "A-52, Sector 4, opp. Bus Stand, Noida 201301",
+        ),
+        # a Japanese postcode mark and the address after it
+        (
+            "住所は〒150-0002 東京都渋谷区渋谷2-21-1です。thanks",
+            "〒150-0002 東京都渋谷区渋谷2-21-1",
+        ),
+        # a landmark with no town after it is left out
+        ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
 )
 def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, secret: str) -> None:
@@ -382,7 +469,18 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
 
 @pytest.mark.parametrize(
     "text",
-    ["took 2 Paracetamol, Ibuprofen later", "a 10 fold rise, then it settled", "4 weeks view, ok"],
+    [
+        "took 2 Paracetamol, Ibuprofen later",
+        "a 10 fold rise, then it settled",
+        "4 weeks view, ok",
+        "took 2 tablets near Boots, then 3 more",
+        "ward 2, 3rd floor, near the lifts, Oncology",
+        "see c/ section 3 of the leaflet",
+        "I took 2 pills c/ 3 days",
+        "we met at Oak House, then 2 days later at the clinic",
+        "Unit 4, Stroke Rehab, 3 tablets a day",
+        "I took 5, Metformin, Lisinopril 100000 units",
+    ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
     assert redact(text) == (text, ())
