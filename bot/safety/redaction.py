@@ -139,12 +139,19 @@ _SSN_CONTEXT = Gated(
 )
 
 
+# An old Medicare claim number is a social security number and a letter code ("123-45-6789A").
+_CLAIM_SUFFIX = Gated(r"(?-i:[A-Z]\d?)\b")
+
+
 def _ssns(text: str) -> Iterator[Span]:
     for m in _SSN.finditer(text):
         area, sep, group, serial = m.groups()
         if area in {"000", "666"} or area[0] == "9" or group == "00" or serial == "0000":
             continue
-        if sep or _near(text, m.start(), m.end(), _SSN_CONTEXT, before=80, after=30):
+        suffix = _CLAIM_SUFFIX.match(text, m.end())
+        if suffix:
+            yield Span(K.INSURANCE_ID, m.start(), suffix.end())
+        elif sep or _near(text, m.start(), m.end(), _SSN_CONTEXT, before=80, after=30):
             yield _span(K.SSN, m)
 
 
@@ -297,7 +304,7 @@ _ID_VALUE = (
     r"((?-i:[A-Z]{2,5})[ -]\d{2,6}(?:[ -]\d{2,6}){1,3}(?![\d/])"
     # a letter prefix, a space and one run of digits ("RXH 00482913", "K 0572119")
     r"|(?-i:[A-Z]{1,5}) \d{5,12}(?![\d/-])"
-    r"|(?-i:[A-Z]{1,4})\d{1,8}(?: \d{2,10}){1,4}(?![\d/])"
+    r"|(?-i:[A-Z]{1,4})\d{1,12}(?: \d{2,10}){1,4}(?![\d/])"
     r"|(?=[A-Z0-9/]*\d)(?-i:[A-Z0-9]{1,8})(?:/(?-i:[A-Z0-9]{1,10})){1,5}(?![\w/])"
     # or parts joined by dots, with four digits in a row ("APHC.0001847263", "12.345.678")
     r"|(?=[A-Z0-9.]*\d{4})(?-i:[A-Z0-9]{1,8})(?:\.(?-i:[A-Z0-9]{1,12})){1,3}(?!\w|\.\w)"
@@ -340,7 +347,19 @@ _MBI = Gated(
 )
 
 
+# What a hospital wristband says, right after it ("the wristband said K0038271"): a band also
+# carries the name and the date of birth, so only an id straight after the word counts.
+_WRISTBAND = Gated(
+    r"\b(?:wrist|hospital |id |patient )band(?: (?:number|no\.?|#|id))?"
+    r"\s*(?:said|says|reads|read|shows|showed|is|was|:|#)?\s*"
+    r"((?-i:[A-Z]{0,3})\d{5,12})\b",
+    re.IGNORECASE,
+)
+
+
 def _mrns(text: str) -> Iterator[Span]:
+    for m in _WRISTBAND.finditer(text):
+        yield _span(K.MRN, m, 1)
     for m in _MRN.finditer(text):
         value = m.group(1)
         # "my clinic number is 06-6123-4567" is the clinic's phone line, not a record.
@@ -373,7 +392,7 @@ _INSURANCE_LABEL = Gated(
 # "policy", "no." or "member ID", then the id ("Bupa membership number 18754302").
 _INSURER_NAMES = (
     r"(?:aetna|cigna|humana|kaiser(?: permanente)?|bcbs|blue ?cross(?: blue shield)?|anthem|"
-    r"tricare|uhc|united ?healthcare|molina|centene|ambetter|wellcare|highmark|"
+    r"tricare|uhc|united ?healthcare|medi-?cal|molina|centene|ambetter|wellcare|highmark|"
     r"bupa|axa(?: health| ppp)?|vitality(?:health)?|aviva|allianz(?: care)?|simplyhealth|wpa|"
     r"vhi|laya(?: healthcare)?|irish life health|hsf|discovery(?: health)?|bonitas|"
     r"medshield|nhis|nhif|shif|philhealth|medibank|hcf|nib|hbf|bupa arabia|daman|"
@@ -382,8 +401,10 @@ _INSURER_NAMES = (
     r"southern cross|medicover|generali|metlife|prudential)"
 )
 _INSURER_POLICY = Gated(
-    rf"\b{_INSURER_NAMES}\b(?!-\w)(?:\s+(?:health|insurance|medical aid|card))?[\s,:]*"
-    r"(?:(?:membership|member|policy|plan|scheme|subscriber|insurance|card)\s*)?"
+    rf"\b{_INSURER_NAMES}\b(?!-\w)"
+    r"(?:\s+(?:health|insurance|medical aid|card|medicaid|medicare|advantage))?[\s,:]*"
+    # "bic": a Medi-Cal Benefits Identification Card
+    r"(?:(?:membership|member|policy|plan|scheme|subscriber|insurance|card|bic)\s*)?"
     r"(?:(?:id|number|no\.?|num|#)\b\.?)?\s*(?:is|was|:|=|-)?\s*(?:#\s*)?" + _ID_VALUE,
     re.IGNORECASE,
 )
@@ -397,8 +418,9 @@ _INSURER = Gated(
     r"bcbs|blue ?cross|anthem|tricare|uhc|united ?healthcare)\b",
     re.IGNORECASE,
 )
-# "…, group 45210", "ID U48 3391 007" after an insurer is named.
-_INSURER_ID = Gated(r"\b(?:group|id)\s*[:#]?\s*" + _ID_VALUE, re.IGNORECASE)
+# "…, group 45210", "ID U48 3391 007", "member 11937254", "card (YRP123M45678)" after an
+# insurer is named.
+_INSURER_ID = Gated(r"\b(?:group|id|member|subscriber|card)\s*[:#(]?\s*" + _ID_VALUE, re.IGNORECASE)
 # An Australian Medicare number has a fixed shape: 10 digits (4-5-1), then the card line.
 _AU_MEDICARE = Gated(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
 _MEDICARE = Gated(r"medicare", re.IGNORECASE)
@@ -454,19 +476,37 @@ _YEAR_WORDS = (
     rf"(?:\s+(?:{_UNIT_WORD}|{_TEEN_WORD}|twenty(?:[\s-]{_UNIT_WORD})?))?"
 )
 _YEAR_WORDS = rf"(?:{_YEAR_WORDS})\b"
+_SHORT_YEAR_WORDS = rf"(?:{_TENS_WORD}(?:[\s-]+{_UNIT_WORD})?)\b"  # "ninety-three"
+# Holidays on a fixed day: "born Christmas Eve 1969".
+_HOLIDAY = (
+    r"(?:christmas (?:eve|day)|new year'?s (?:eve|day)|valentine'?s day|halloween|boxing day|"
+    r"st\.? patrick'?s day|independence day|the fourth of july|bonfire night|guy fawkes night)"
+)
+# A two-digit year said after a date of birth's day and month ("23rd feb 91"), not a count.
+_SHORT_YEAR = (
+    r"'?\d{2}\b(?!\s*(?:weeks?|wks?|days?|months?|years?|yrs?|hours?|hrs?|mins?|lbs?|kg|g|oz|"
+    r"mg|ml|%|am|pm|percent)\b)"
+)
+_ROMAN_MONTH = r"(?:i{1,3}|iv|vi{0,3}|ix|xi{0,2})"
 _DATE = (
-    r"(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    r"(?:\d{1,2}(?:st|nd|rd|th)?[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})"
+    rf"|\d{{1,2}}[/.-]{_ROMAN_MONTH}[/.-](?:\d{{4}}|\d{{2}})"  # Polish "14/ix/58"
+    rf"|\d{{4}}[-/ ]{_MONTH}[-/ ]\d{{1,2}}\b"  # 1990-Jun-05
+    rf"|\d{{1,2}}\s+de\s+{_MONTH}\s+(?:de(?:l)?\s+)?\d{{4}}"  # 8 de octubre de 1983
+    rf"|{_HOLIDAY},?\s+(?:\d{{4}}|'\d{{2}})"
     rf"|\d{{1,2}}[-/ ]{_MONTH}[-/ ](?:\d{{4}}|\d{{2}})"  # 12-Jun-1955
     rf"|\d{{1,2}}\.\s*(?:de\s+)?{_MONTH}\s+\d{{4}}"  # 14. Februar 1962
     r"|\d{4}[/.-]\d{1,2}[/.-]\d{1,2}"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:\d{{4}}|'\d{{2}})"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:\d{{4}}|'\d{{2}})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?:\d{{4}}\b|{_SHORT_YEAR})"
     rf"|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?"
     rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}"
     rf"|{_MONTH},?\s+\d{{4}}"
     # in words: "the twenty-second of June nineteen seventy-nine", "May the 3rd, two thousand",
     # "the second of February 1956"
-    rf"|{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH},?\s+(?:{_YEAR_WORDS}|\d{{4}}\b|'\d{{2}}\b)"
+    rf"|{_ORDINAL_WORD}\s+(?:of\s+)?{_MONTH},?\s+(?:{_YEAR_WORDS}|\d{{4}}\b|'\d{{2}}\b|{_SHORT_YEAR_WORDS})"
+    # "the sixth of the sixth, eighty-one"
+    rf"|{_ORDINAL_WORD}\s+of\s+the\s+{_ORDINAL_WORD},?\s+(?:{_YEAR_WORDS}|\d{{4}}\b|'?\d{{2}}\b|{_SHORT_YEAR_WORDS})"
     rf"|{_MONTH}\s+(?:the\s+)?(?:{_ORDINAL_WORD}|\d{{1,2}}(?:st|nd|rd|th)?),?\s+{_YEAR_WORDS})"
 )
 _DOB = Gated(

@@ -731,3 +731,59 @@ def test_kinship_words_clergy_and_god_are_not_names(text: str) -> None:
 def test_a_name_after_a_kinship_word_or_a_title_is_still_removed(text: str, secret: str) -> None:
     redacted, _ = redact(text)
     assert secret not in redacted, redacted
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "kind"),
+    [
+        ("my humana id H4418290377 02 keeps getting rejected", "H4418290377 02", K.INSURANCE_ID),
+        ("aetna medicare 881204577 doesn't list my cardiologist", "881204577", K.INSURANCE_ID),
+        ("medi-cal bic 55102938B got mailed to my old flat", "55102938B", K.INSURANCE_ID),
+        ("Cigna, group 300128, member 77120394, which do they want?", "77120394", K.INSURANCE_ID),
+        (
+            "UHC posted a new card (QXT778E10293) with a different prefix",
+            "QXT778E10293",
+            K.INSURANCE_ID,
+        ),
+        ("Grandpa's red-white-blue card still shows 219-44-7781C", "219-44-7781C", K.INSURANCE_ID),
+        ("my id band reads M7730182 and the label on the bag matches", "M7730182", K.MRN),
+        ("bday 9th oct 88 and the chemist still says no record", "9th oct 88", K.DATE_OF_BIRTH),
+        ("urodzona 3/vii/64, a lekarz pisze inaczej", "3/vii/64", K.DATE_OF_BIRTH),
+        (
+            "born Boxing Day 1947, so his repeat scripts lapse over the holidays",
+            "Boxing Day 1947",
+            K.DATE_OF_BIRTH,
+        ),
+        (
+            "she was born the ninth of the ninth, seventy-two",
+            "ninth of the ninth, seventy-two",
+            K.DATE_OF_BIRTH,
+        ),
+        ("dob 2nd/11/79 on the referral letter", "2nd/11/79", K.DATE_OF_BIRTH),
+        ("nacida el 21 de marzo de 1977 según el hospital", "21 de marzo de 1977", K.DATE_OF_BIRTH),
+        ("birth date 1984-Sep-17 on the discharge papers", "1984-Sep-17", K.DATE_OF_BIRTH),
+    ],
+)
+def test_card_lines_claim_numbers_band_ids_and_birth_dates_in_odd_forms_are_removed(
+    text: str, secret: str, kind: K
+) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted, redacted
+    start = text.index(secret)
+    end = start + len(secret)
+    assert any(s.kind is kind and s.start <= start and end <= s.end for s in spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("my baby was born 3rd feb 12 weeks early and is now home", "12 weeks"),
+        ("I have been a member 12 years now and the forum helped a lot", "member 12 years"),
+        ("the wristband said nil by mouth from midnight", "said nil by mouth"),
+        ("Aetna card number 4 of 5 came in the post", "card number 4 of 5"),
+    ],
+)
+def test_counts_after_a_birth_date_and_words_after_card_labels_are_kept(
+    text: str, kept: str
+) -> None:
+    assert kept in redact(text)[0]
