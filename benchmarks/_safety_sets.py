@@ -11,7 +11,7 @@ TRAINING = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijkl"))),
+    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijklm"))),
     "safety_policy",
 )
 BLIND = (
@@ -25,7 +25,8 @@ BLIND = (
     "safety_blind_o",
     "safety_blind_p",
 )
-# Written and scored on arrival, not yet learned from: the redaction's rules fall short of the
-# per-file target on it (tests/data/SAFETY_CASES.md), so it joins TRAINING once they are
-# generalised from its misses. Score it with `benchmarks/safety.py --sets safety_train_am`.
-PENDING = ("safety_train_am",)
+# Written and scored on arrival, not yet learned from: a file whose PHI the redaction's rules
+# find below the per-file target (tests/data/SAFETY_CASES.md) waits here until they are
+# generalised from its misses, then joins TRAINING (set am did so in stop 18). Score one with
+# `benchmarks/safety.py --sets NAME`.
+PENDING: tuple[str, ...] = ()

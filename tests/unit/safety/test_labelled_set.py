@@ -114,7 +114,13 @@ def test_the_labelled_set_is_big_and_covers_every_category_and_kind() -> None:
 
 @pytest.mark.parametrize("name", TRAINING)
 def test_the_shipped_model_keeps_its_targets_on_the_training_sets(name: str) -> None:
-    recall, alarm_rate, misses, alarms = crisis_numbers(load(name))
+    cases = load(name)
+    if not any(c["crisis"] for c in cases):
+        # A set of personal details only (am): none of it may raise a crisis.
+        flagged = [c["text"] for c in cases if detect_crisis(str(c["text"])) is not None]
+        assert len(flagged) <= 0.03 * len(cases), flagged
+        return
+    recall, alarm_rate, misses, alarms = crisis_numbers(cases)
     assert recall >= 0.97, misses
     assert alarm_rate <= 0.03, alarms
 
