@@ -11,7 +11,8 @@ TRAINING = (
     "safety_cases",
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
-    *(f"safety_train_{x}" for x in (*"abcefhijmnopqrstuvwxyz", *(f"a{y}" for y in "abcdefghijklm"))),
+    *(f"safety_train_{x}" for x in "abcefhijmnopqrstuvwxyz"),
+    *(f"safety_train_a{x}" for x in "abcdefghijklm"),
     "safety_policy",
 )
 BLIND = (

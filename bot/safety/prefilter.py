@@ -378,6 +378,27 @@ def _folded(text: str) -> str:
     return folded
 
 
+def _drop_scoped_flags(items: Any) -> bool:
+    """Clear, in place, the flags of every group of a parsed regex that has its own; whether
+    any had."""
+    found = False
+    data = getattr(items, "data", items)  # a parsed SubPattern keeps its list in .data
+    for index, (op, av) in enumerate(data):
+        if op is _OPS.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            found = found or bool(add_flags or del_flags)
+            data[index] = (op, (group, 0, 0, sub))
+            found = _drop_scoped_flags(sub) or found
+        elif op is _OPS.BRANCH:
+            for branch in av[1]:
+                found = _drop_scoped_flags(branch) or found
+        elif op in (_OPS.MAX_REPEAT, _OPS.MIN_REPEAT, _OPS.POSSESSIVE_REPEAT):
+            found = _drop_scoped_flags(av[2]) or found
+        elif op is _OPS.ATOMIC_GROUP:
+            found = _drop_scoped_flags(av) or found
+    return found
+
+
 def _probe(regex: re.Pattern[str]) -> tuple[re.Pattern[str] | None, bool]:
     """A search for the strings every match of `regex` contains (None when unknown), and
     whether it searches the folded text: a case-insensitive regex's literals are looked for,
@@ -391,8 +412,12 @@ def _probe(regex: re.Pattern[str]) -> tuple[re.Pattern[str] | None, bool]:
         return None, False
     try:
         parsed = _PARSER.parse(regex.pattern, regex.flags)
+        # A group with its own flags ("(?i:regards)", "(?-i:[A-Z])") is read as if it had none,
+        # and then every string is looked for folded in the folded text: whatever case a
+        # match has, the folded text holds the fold of each string it contains.
+        scoped = _drop_scoped_flags(parsed)
         found = _literals(parsed)
-        folded = bool(parsed.state.flags & re.IGNORECASE)
+        folded = scoped or bool(parsed.state.flags & re.IGNORECASE)
     except Exception:  # the private parser changed: fall back to "always run"
         return None, False
     if found is None:

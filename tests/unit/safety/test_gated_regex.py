@@ -70,6 +70,28 @@ def test_a_regex_without_needed_strings_always_runs() -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "Kind Regards, Bob",
+        "KIND REGARDS Bob",
+        "kind regards bob",
+        "Best, Bob",
+        "\u212aind regards Bob",
+    ],
+)
+def test_a_group_with_its_own_case_flag_is_probed_folded(text: str) -> None:
+    scoped = Gated(r"\b(?i:kind regards),?\s+(\w+)")
+    assert scoped._probe is not None
+    assert scoped._folded
+    same(scoped, text)
+    inside = Gated(r"(?:regards|best),?\s+((?-i:B)ob)", re.IGNORECASE)
+    assert inside._probe is not None
+    assert inside._folded
+    same(inside, text)
+    assert scoped._absent("thanks a lot, Bob", 0, sys.maxsize)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "call SARAH now",
         "call \u212a",  # KELVIN SIGN matches "k" case-insensitively
         "ca\u0131l me",  # dotless i matches "i" case-insensitively
