@@ -26,6 +26,7 @@ BLIND = (
     "safety_blind_o",
     "safety_blind_p",
     "safety_blind_q",
+    "safety_blind_r",
 )
 # Written and scored on arrival, not yet learned from: a file whose PHI the redaction's rules
 # find below the per-file target (tests/data/SAFETY_CASES.md) waits here until they are
