@@ -690,7 +690,10 @@ _BUILDING = Gated(
 # postcode or an Eircode, a state and ZIP, a unit ("#08-1140", "Apt 4C", "3ºB").
 _TOWN = (
     rf"{_CAP}(?:[ -](?:{_PARTICLE}[ -])?{_CAP}){{0,3}}(?:\s+(?:-\s+)?(?-i:[A-Z]{{2,3}})\b)?"
-    r"(?:\s+(?:\d{1,6}(?:-\d{3,4})?(?![\w/]|[.:]\d)|(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b))?"
+    r"(?:\s+(?:\d{1,6}(?:-\d{3,4})?(?![\w/]|[.:]\d)|(?-i:[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b"
+    # a UK outward code without its second half ("Leeds LS8", "London EC2N"), a Paris or Lyon
+    # arrondissement ("Paris 7e")
+    r"|(?-i:[A-Z]{1,2}\d[A-Z\d]?)\b(?!\s?\d[A-Z]{2}\b)|\d{1,2}(?:e|er|ème)\b))?"
 )
 _POSTCODE = (
     r"(?-i:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d{2}\s?[A-Z\d]{4}|[A-Z]{2}\s+\d{5}(?:-\d{4})?"
@@ -881,7 +884,7 @@ def _named_street_start(text: str, start: int) -> int:
 
 def _addresses(text: str) -> Iterator[Span]:
     """Every address, those that touch joined into one ("Flat 11 Cedar Court 5 Wellington
-    Rd": a building and its street)."""
+    Rd": a building and its street), but a public place's."""
     found = sorted(_address_spans(text), key=lambda s: s.start)
     if not found:
         return
@@ -890,9 +893,37 @@ def _addresses(text: str) -> Iterator[Span]:
         if span.start <= cur.end or _JOIN.fullmatch(text, cur.end, span.start):
             cur = Span(K.ADDRESS, cur.start, max(cur.end, span.end))
         else:
-            yield cur
+            if not _public_place(text, cur.start):
+                yield cur
             cur = span
-    yield cur
+    if not _public_place(text, cur.start):
+        yield cur
+
+
+# A public place's address, given as where the place is ("the Superdrug pharmacy at 60
+# Briggate", "Apollo Main Hospital is at 21 Greams Lane"), is nobody's personal detail, unless
+# the clause makes it theirs ("my clinic at …", "we live by the station at …"). A place listed
+# with a comma among someone's details ("GP: Riverside Surgery, 3 Mill Lane") stays personal.
+_PUBLIC_PLACE = Gated(
+    r"\b(?:hospital|clinic|cl[ií]nica|pharmacy|farmacia|chemist|apotheke|building|centre|center|"
+    r"museum|station|library|university|office|headquarters|hq|church|mosque|temple|hotel|mall|"
+    r"store|shop|branch|campus|hospice|lab|laboratory)\b[^.!?\n;,]{0,40}?"
+    r"\b(?:at|is at|on|in|en|na|em)\s*$",
+    re.IGNORECASE,
+)
+_PERSONAL = Gated(
+    r"\b(?:my|our|i|i'm|im|we|we're|me|us|his|her|their|live|lives|living|home|address|moved|"
+    r"stay|staying|send|mail|come)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_START = Gated(r"[.!?\n;]")
+
+
+def _public_place(text: str, start: int) -> bool:
+    before = text[max(0, start - 60) : start]
+    ends = [m.end() for m in _CLAUSE_START.finditer(before)]
+    clause = before[ends[-1] :] if ends else before
+    return _PUBLIC_PLACE.search(clause) is not None and _PERSONAL.search(clause) is None
 
 
 _JOIN = Gated(r",?\s")

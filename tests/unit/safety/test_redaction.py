@@ -787,3 +787,43 @@ def test_counts_after_a_birth_date_and_words_after_card_labels_are_kept(
     text: str, kept: str
 ) -> None:
     assert kept in redact(text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("he's at the door again. 41 Hawthorn Rise, Sheffield S11. please hurry", "S11"),
+        ("Flat 2, 9 Queens Road, London SE15 and the buzzer is broken", "SE15"),
+        ("il me suit, je suis au 9 rue Cler, Paris 7e. vite", " 7e"),
+    ],
+)
+def test_a_uk_outward_code_or_an_arrondissement_closes_an_address(text: str, secret: str) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted, redacted
+    assert [s.kind for s in spans][:1] == [K.ADDRESS]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        (
+            "The Boots pharmacy at 14 High Street, Bristol BS1 3DQ does walk-in jabs",
+            "14 High Street",
+        ),
+        ("St Mary's Hospital is at 55 Praed Street if you come by tube", "55 Praed Street"),
+    ],
+)
+def test_a_public_place_said_to_be_at_an_address_keeps_it(text: str, kept: str) -> None:
+    assert kept in redact(text)[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my pharmacy at 14 High Street, Bristol BS1 3DQ lost my prescription",
+        "GP is Dr Shah at Riverside Surgery, 3 Mill Lane, Bristol BS1 4RT",
+        "we live near the station at 22 Canal Road, Leeds LS12 2PL",
+    ],
+)
+def test_a_place_that_is_someones_own_keeps_its_address_redacted(text: str) -> None:
+    assert any(s.kind is K.ADDRESS for s in redact(text)[1])
