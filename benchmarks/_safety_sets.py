@@ -12,7 +12,7 @@ TRAINING = (
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
     *(f"safety_train_{x}" for x in "abcefhijmnopqrstuvwxyz"),
-    *(f"safety_train_a{x}" for x in "abcdefghijklm"),
+    *(f"safety_train_a{x}" for x in "abcdefghijklmo"),
     "safety_policy",
 )
 BLIND = (
@@ -32,4 +32,4 @@ BLIND = (
 # find below the per-file target (tests/data/SAFETY_CASES.md) waits here until they are
 # generalised from its misses, then joins TRAINING (set am did so in stop 18). Score one with
 # `benchmarks/safety.py --sets NAME`.
-PENDING: tuple[str, ...] = ()
+PENDING: tuple[str, ...] = ("safety_train_an",)
