@@ -309,7 +309,7 @@ _ID_VALUE = (
     # or parts joined by dots, with four digits in a row ("APHC.0001847263", "12.345.678")
     r"|(?=[A-Z0-9.]*\d{4})(?-i:[A-Z0-9]{1,8})(?:\.(?-i:[A-Z0-9]{1,12})){1,3}(?!\w|\.\w)"
     r"|[A-Z0-9][A-Z0-9-]{3,20}[0-9](?:[A-Z0-9]|-(?=[A-Z0-9]))*(?! \d)"
-    r"|[0-9]{1,8}(?: [0-9]{1,10}){1,6}(?![\d/])|[0-9]{5,20})"
+    r"|[0-9]{1,8}(?: [0-9]{1,12}){1,6}(?![\d/])|[0-9]{5,20})"
 )
 # Up to four words between a label and its value ("the MRN on my wristband was 123", "hospital
 # number at Addenbrooke's is K0572119", "numéro de dossier à l'hôpital Necker est …").
@@ -415,12 +415,30 @@ _DATE_SHAPE = Gated(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?:19|20)\d\d[/-]\d\d(?:\d
 _POLICY_ID = Gated(r"\bpolicy\s+(?=[A-Z0-9-]*\d)" + _ID_VALUE, re.IGNORECASE)
 _INSURER = Gated(
     r"\b(?:insurance|insurer|policy|member|plan|medicare|medicaid|aetna|cigna|humana|kaiser|"
-    r"bcbs|blue ?cross|anthem|tricare|uhc|united ?healthcare)\b",
+    r"bcbs|blue ?cross|anthem|tricare|uhc|united ?healthcare|"
+    # cover and schemes in other words and languages, and public programmes by their names
+    r"coverage|hmo|health card|scheme|mutuelle|mutual|assurance(?: maladie)?|seguro|"
+    r"obra social|prepaga|plano de sa[úu]de|conv[êe]nio|krankenkasse|krankenversicherung|"
+    r"afiliad[oa]|affiliation|affili[ée]|assur[ée]|asegurad[oa]|beneficiar(?:y|io)|"
+    r"bpjs|philhealth|nhis|nhia|nhif|ramq|ohip|msp|masshealth|medi-?cal|tenncare|kidcare|"
+    r"ahcccs|badgercare|forwardhealth|pami|osde|unimed|thiqa|daman|gems|eopyy|ayushman|"
+    r"pm-?jay|cghs|esic|ahs)\b",
     re.IGNORECASE,
 )
-# "…, group 45210", "ID U48 3391 007", "member 11937254", "card (YRP123M45678)" after an
-# insurer is named.
-_INSURER_ID = Gated(r"\b(?:group|id|member|subscriber|card)\s*[:#(]?\s*" + _ID_VALUE, re.IGNORECASE)
+# "…, group 45210", "ID U48 3391 007", "member 11937254", "card (YRP123M45678)", "card no
+# 78563412", "Póliza 12345678-9", a Greek AMKA, "mine is 7841 2290 5516" after an
+# insurer, a scheme or cover is named.
+_INSURER_ID = Gated(
+    # not a house's "H.No 8-2-293" or "Flat/No"
+    r"(?<![./])\b(?:group|id|member|subscriber|card|(?:card )?(?:no\.?|n[º°]|number|nr\.?|num|#)|"
+    r"pin|acct|account|credencial|carteirinha|p[óo]liza|afiliado|(?:d')?affiliation|(?:d')?assur[ée]|"
+    r"kartu|amka|cip|enrol(?:l)?ee (?:number|no\.?|id)|(?:mine|hers|his) is)"
+    r"\s*[:#(]?\s*" + _ID_VALUE,
+    re.IGNORECASE,
+)
+# "the pre-cert number is 1-800-872-3862", "my ex's number 0412 345 678": a phone-shaped value
+# after a word that names no card is a phone line, not a member id.
+_GENERIC_LABEL = Gated(r"(?:no\.?|n[º°]|number|nr\.?|num|#|(?:mine|hers|his) is)\W*$", re.I)
 # An Australian Medicare number has a fixed shape: 10 digits (4-5-1), then the card line.
 _AU_MEDICARE = Gated(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
 _MEDICARE = Gated(r"medicare", re.IGNORECASE)
@@ -440,7 +458,11 @@ def _insurance(text: str) -> Iterator[Span]:
                 yield _span(K.INSURANCE_ID, m, 1)
     for m in _INSURER_ID.finditer(text):
         value = m.group(1)
-        if any(c.isdigit() for c in value) and _near(text, m.start(), m.end(), _INSURER, before=80):
+        if (
+            any(c.isdigit() for c in value)
+            and _near(text, m.start(), m.end(), _INSURER, before=80)
+            and not (_PHONE.fullmatch(value) and _GENERIC_LABEL.search(text, m.start(), m.start(1)))
+        ):
             yield _span(K.INSURANCE_ID, m, 1)
     if _MEDICARE.search(text):
         for m in _AU_MEDICARE.finditer(text):

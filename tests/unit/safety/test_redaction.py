@@ -827,3 +827,36 @@ def test_a_public_place_said_to_be_at_an_address_keeps_it(text: str, kept: str) 
 )
 def test_a_place_that_is_someones_own_keeps_its_address_redacted(text: str) -> None:
     assert any(s.kind is K.ADDRESS for s in redact(text)[1])
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ("My PhilHealth PIN 12-345678901-2 won't load on the portal", "12-345678901-2"),
+        ("Mutuelle says I'm not covered, numéro d'affiliation 456/7781234", "456/7781234"),
+        ("OSDE no me cubre el estudio, credencial 62 014455 7 02, qué hago", "62 014455 7 02"),
+        ("masshealth card no 100998877665 was mailed to the old place", "100998877665"),
+        ("NHIS renewal still pending. Mine is 5512 0098 3321, any tips?", "5512 0098 3321"),
+    ],
+)
+def test_ids_after_a_scheme_and_its_card_line_in_many_languages_are_removed(
+    text: str, secret: str
+) -> None:
+    redacted, spans = redact(text)
+    assert secret not in redacted, redacted
+    assert K.INSURANCE_ID in [s.kind for s in spans]
+
+
+@pytest.mark.parametrize(
+    ("text", "other"),
+    [
+        ("Medicare 2953 61847 2 is fine but they texted my old number 0413 555 219", "0413"),
+        ("NHIS office moved, I'm at H.No 14-2-77/B near the market", "14-2-77"),
+    ],
+)
+def test_a_phone_or_a_house_number_near_a_scheme_is_not_taken_for_its_id(
+    text: str, other: str
+) -> None:
+    start = text.index(other)
+    ids = [s for s in redact(text)[1] if s.kind is K.INSURANCE_ID]
+    assert not any(s.start <= start < s.end for s in ids), ids
