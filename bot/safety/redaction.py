@@ -633,6 +633,21 @@ _TWO_WORD_STREET = Gated(
     rf"\s+\d{{1,4}}[a-zA-Z]?{_NUMBER_TAIL}"
 )
 _JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
+# A Singapore or Malaysian block: its estate, a street word and the street's number ("Blk 88
+# Bedok North Ave 4", "Block 5A Ang Mo Kio St 21"), then a "#floor-unit" and the postcode
+# ("#07-215, S(460088)"). Without "Blk" the "#floor-unit" is what tells it from other numbers.
+_SG_STREET = r"(?-i:St|Street|Ave|Avenue|Lor|Lorong|Rd|Road|Cres|Crescent|Ctrl|Central|Walk|Link)"
+_SG_POSTCODE = r"(?:,?\s*(?:Singapore\s*)?s\s?(?:\(\d{6}\)|\d{6}\b))?"  # "S(460088)", "S460088"
+_SG_BLOCK = Gated(
+    rf"\b(?:blk|block)\s*\d{{1,4}}[A-Z]?,?\s+(?:{_CAP}\s+){{1,4}}{_SG_STREET}\.?"
+    r"(?:\s+\d{1,3}[A-Z]?\b)?(?:,?\s*#\s?\d{1,2}-\d{1,5}[A-Z]?\b)?" + _SG_POSTCODE,
+    re.IGNORECASE,
+)
+_SG_UNIT_STREET = Gated(
+    r"\b(?:blk\s*)?\d{1,4}[A-Z]?\s+(?:[A-Za-z]+\s+){1,4}(?:st|street|ave|avenue|lor|lorong|rd|road)"
+    r"\.?(?:\s+\d{1,3}[A-Z]?)?,?\s*#\s?\d{1,2}-\d{1,5}[A-Z]?\b" + _SG_POSTCODE,
+    re.IGNORECASE,
+)
 # A Japanese postcode after its mark, and the address written after it in kanji, katakana and
 # numbers ("〒812-0011 福岡市博多区博多駅前3-4-5"); kana endings ("です") are left out.
 _JAPANESE_POSTAL = Gated(
@@ -864,10 +879,13 @@ def _address_spans(text: str) -> Iterator[Span]:
     streets = (
         *(_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _TWO_WORD_STREET, _ONE_WORD_STREET),
         _JAPANESE_BLOCK,
+        _SG_BLOCK,
     )
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
+    for m in _SG_UNIT_STREET.finditer(text) if "#" in text else ():
+        yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _UNIT_NAMED_STREET.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _PIN_ADDRESS.finditer(text) if _SIX_DIGITS.search(text) else ():

@@ -458,6 +458,16 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "住所は〒150-0002 東京都渋谷区渋谷2-21-1です。thanks",
             "〒150-0002 東京都渋谷区渋谷2-21-1",
         ),
+        # a Singapore block: its estate, street number, "#floor-unit" and postcode
+        (
+            "mum is at Blk 88 Bedok North Ave 4 #07-215 Singapore 460088, alone",
+            "Blk 88 Bedok North Ave 4 #07-215 Singapore 460088",
+        ),
+        (
+            "send to Block 5A Ang Mo Kio St 21, #11-42, S(560005) thanks",
+            "Block 5A Ang Mo Kio St 21, #11-42, S(560005)",
+        ),
+        ("pls deliver 302 hougang ave 7 #04-118 tmr", "302 hougang ave 7 #04-118"),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -480,6 +490,8 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "we met at Oak House, then 2 days later at the clinic",
         "Unit 4, Stroke Rehab, 3 tablets a day",
         "I took 5, Metformin, Lisinopril 100000 units",
+        "nerve block 2 weeks ago, St Johns wort too",
+        "took 2 tabs at 8 pm #3-4 days",
     ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
