@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from bot.safety.name_model import first_names, shipped_name_model, word_lists
+from bot.safety.name_model import first_names, places, shipped_name_model, word_lists
 from bot.safety.prefilter import Gated, any_of
 from bot.safety.types import PhiKind, Span
 
@@ -717,6 +717,10 @@ _ADDRESS_PART = Gated(
     # a lower-case UK town and postcode, or the postcode alone ("leeds ls6 2ab")
     r"|(?P<lowpost>(?-i:(?:[a-z]+(?:\s[a-z]+){0,2},?\s+)?[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})"
     r"(?!\w))"
+    # a lower-case US town and its state that close the clause ("waterbury ct, …", "ardmore ok
+    # and …"); its words are checked in `_address_end`
+    rf"|(?P<lowstate>(?-i:[a-z]+(?:\s[a-z]+){{0,2}}?,?\s+{_US_STATE})"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|so|pls|please|thx|thanks|asap)\b))"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
     # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto", "3º izq", Catalan "2n 1a"
@@ -736,6 +740,21 @@ _ADDRESS_PART = Gated(
 # A town without a comma before it closes the clause or comes before a postcode ("221B Baker
 # Street London NW1 6XE").
 _TOWN_CLOSES = Gated(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
+
+
+# Words that follow a street in lower case but are no town ("12 oak st is ok", "near me").
+_NOT_TOWN_WORDS = frozenset(_WORDS["not_town_words"].split())
+# States that are English words too ("in", "me", "ok"): their town must be a known place.
+_WORD_STATES = frozenset({"in", "me", "or", "ok", "hi", "oh", "de", "la", "pa", "ma", "co", "id"})
+
+
+def _lower_town(town_state: str) -> bool:
+    """Whether a lower-case "town state" after a street is one ("ardmore ok"), not words."""
+    words = town_state.replace(",", " ").split()
+    town, state = words[:-1], words[-1]
+    if any(w in _NOT_TOWN_WORDS for w in town):
+        return False
+    return state not in _WORD_STATES or town[-1] in places()
 
 
 def _address_end(text: str, end: int) -> int:
@@ -761,6 +780,9 @@ def _address_end(text: str, end: int) -> int:
             if not comma and not (
                 _TOWN_CLOSES.match(text, m.end()) or _STATE_AND_CODE.search(town)
             ):
+                break
+        elif m.group("lowstate") is not None:
+            if not _lower_town(m.group("lowstate")):
                 break
         elif (
             not comma

@@ -468,6 +468,16 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "Block 5A Ang Mo Kio St 21, #11-42, S(560005)",
         ),
         ("pls deliver 302 hougang ave 7 #04-118 tmr", "302 hougang ave 7 #04-118"),
+        # a lower-case US town and state that close the clause; words that only look like one
+        (
+            "new address 208 cedar ln apt 3 fort wayne in, pls update",
+            "208 cedar ln apt 3 fort wayne in",
+        ),
+        ("were at 19 birch rd bangor me and need a nurse", "19 birch rd bangor me"),
+        ("send to 4 hill st tulsa ok.", "4 hill st tulsa ok"),
+        ("staying at 5 elm rd near me.", "5 elm rd"),
+        ("i'm at 12 oak st is that ok", "12 oak st"),
+        ("moved to 8 lake dr last week or so.", "8 lake dr"),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
