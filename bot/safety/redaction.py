@@ -638,16 +638,26 @@ _JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
 # ("#07-215, S(460088)"). Without "Blk" the "#floor-unit" is what tells it from other numbers.
 _SG_STREET = r"(?-i:St|Street|Ave|Avenue|Lor|Lorong|Rd|Road|Cres|Crescent|Ctrl|Central|Walk|Link)"
 _SG_POSTCODE = r"(?:,?\s*(?:Singapore\s*)?s\s?(?:\(\d{6}\)|\d{6}\b))?"  # "S(460088)", "S460088"
-_SG_BLOCK = Gated(
+_SG_BLOCK = (
     rf"\b(?:blk|block)\s*\d{{1,4}}[A-Z]?,?\s+(?:{_CAP}\s+){{1,4}}{_SG_STREET}\.?"
-    r"(?:\s+\d{1,3}[A-Z]?\b)?(?:,?\s*#\s?\d{1,2}-\d{1,5}[A-Z]?\b)?" + _SG_POSTCODE,
-    re.IGNORECASE,
+    r"(?:\s+\d{1,3}[A-Z]?\b)?(?:,?\s*#\s?\d{1,2}-\d{1,5}[A-Z]?\b)?" + _SG_POSTCODE
 )
 _SG_UNIT_STREET = Gated(
     r"\b(?:blk\s*)?\d{1,4}[A-Z]?\s+(?:[A-Za-z]+\s+){1,4}(?:st|street|ave|avenue|lor|lorong|rd|road)"
     r"\.?(?:\s+\d{1,3}[A-Z]?)?,?\s*#\s?\d{1,2}-\d{1,5}[A-Z]?\b" + _SG_POSTCODE,
     re.IGNORECASE,
 )
+# A Philippine subdivision's block and lot ("Blk 7 Lot 21, Phase 2, …", "Lot 3 Block 9, …").
+_BLOCK_LOT = (
+    r"\b(?<!parking )(?<!park )(?<!car )"
+    r"(?:(?:blk|block)\.?\s*\d{1,4}[A-Z]?,?\s+lot\.?\s*\d{1,4}[A-Z]?"
+    r"|lot\.?\s*\d{1,4}[A-Z]?,?\s+(?:blk|block)\.?\s*\d{1,4}[A-Z]?)\b"
+    r"(?=,\s*(?-i:[A-Z]))"  # and its subdivision or town after a comma, not "parking lot 3"
+)
+# A Canadian rural address: route, site and compartment ("RR 2, Site 9, Comp 31").
+_RURAL_SITE = r"\b(?:RR|R\.R\.)\s?\d{1,2},?\s+Site\s+\d{1,4},?\s+(?:Comp|C|Box)\.?\s+\d{1,4}\b"
+# The three in one regex: one test of its cue words on most messages.
+_BLOCKS = Gated(f"{_SG_BLOCK}|{_BLOCK_LOT}|{_RURAL_SITE}", re.IGNORECASE)
 # A Japanese postcode after its mark, and the address written after it in kanji, katakana and
 # numbers ("〒812-0011 福岡市博多区博多駅前3-4-5"); kana endings ("です") are left out.
 _JAPANESE_POSTAL = Gated(
@@ -721,6 +731,10 @@ _ADDRESS_PART = Gated(
     # and …"); its words are checked in `_address_end`
     rf"|(?P<lowstate>(?-i:[a-z]+(?:\s[a-z]+){{0,2}}?,?\s+{_US_STATE})"
     r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|so|pls|please|thx|thanks|asap)\b))"
+    # a Mexican state's abbreviation after the town, with its stop ("Xalapa, Ver.", "N.L.")
+    r"|(?P<mxstate>(?-i:Ags|B\.\s?C|B\.\s?C\.\s?S|Camp|Chih|Chis|Coah|Dgo|Edo\.\s?Méx|Gro|Gto|Hgo|Jal|"
+    r"Méx|Mich|Mor|N\.\s?L|Nay|Oax|Pue|Q\.\s?R(?:oo)?|Qro|S\.\s?L\.\s?P|Sin|Son|Tab|Tamps|Tlax|Ver|Yuc|"
+    r"Zac)\.(?!\w))"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
     # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto", "3º izq", Catalan "2n 1a"
@@ -901,7 +915,7 @@ def _address_spans(text: str) -> Iterator[Span]:
     streets = (
         *(_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _TWO_WORD_STREET, _ONE_WORD_STREET),
         _JAPANESE_BLOCK,
-        _SG_BLOCK,
+        _BLOCKS,
     )
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):

@@ -478,6 +478,19 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
         ("staying at 5 elm rd near me.", "5 elm rd"),
         ("i'm at 12 oak st is that ok", "12 oak st"),
         ("moved to 8 lake dr last week or so.", "8 lake dr"),
+        # a Philippine block and lot, a Canadian rural site, a Mexican state's abbreviation
+        (
+            "padala sa Lot 4 Blk 17, Phase 3, Villa Verde, Dasmariñas, Cavite salamat",
+            "Lot 4 Blk 17, Phase 3, Villa Verde, Dasmariñas, Cavite",
+        ),
+        (
+            "mail to RR 2, Site 9, Comp 31, Ponoka AB T4J 1R3 pls",
+            "RR 2, Site 9, Comp 31, Ponoka AB T4J 1R3",
+        ),
+        (
+            "Calle Hidalgo 22, Col. Centro, 64000 Monterrey, N.L. gracias",
+            "Calle Hidalgo 22, Col. Centro, 64000 Monterrey, N.L.",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -502,6 +515,8 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "I took 5, Metformin, Lisinopril 100000 units",
         "nerve block 2 weeks ago, St Johns wort too",
         "took 2 tabs at 8 pm #3-4 days",
+        "the car park lot 3 block 2, Ward 5 is closed",
+        "a nerve block 4 lot of pain, Ver. 2 of the leaflet",
     ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
