@@ -885,9 +885,28 @@ _PIN_ADDRESS = Gated(
 _SIX_DIGITS = Gated(r"\d{6}")  # a cheap test first: the PIN
 
 
+# An Irish address with no street word, back from its Eircode over its townland, estate or
+# building and village to a county or a Dublin district ("Knocknagree, Ballydesmond, Co. Cork
+# P51 X2Y4", "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1").
+_IRISH_PARTS_BEFORE = Gated(
+    r"(?<![\w'\u2019])(?:(?:apt|apartment|flat|unit)\s*\d{1,4}[A-Z]?,\s*)?"
+    rf"(?:(?-i:The )?{_CAP}(?: {_CAP}){{0,3}},\s*){{1,4}}"
+    r"(?-i:(?:Co\.?|County) [A-Z][a-z]+|Dublin \d{1,2}[wW]?),?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _named_street_start(text: str, start: int) -> int:
     m = _NAMED_STREET_BEFORE.search(text, max(0, start - 120), start)
     return m.start() if m else start
+
+
+def _eircode_start(text: str, start: int) -> int:
+    found = _named_street_start(text, start)
+    m = _IRISH_PARTS_BEFORE.search(text, max(0, start - 120), start)
+    if m is None or m.group().split()[0].strip(",") in _NOT_NAMES:
+        return found
+    return min(found, m.start())
 
 
 def _addresses(text: str) -> Iterator[Span]:
@@ -936,7 +955,7 @@ def _address_spans(text: str) -> Iterator[Span]:
         said = m.group().lower().startswith("eircode")
         unique = m.group(2)
         if said or (any(c.isdigit() for c in unique) and any(c.isalpha() for c in unique)):
-            yield Span(K.ADDRESS, _named_street_start(text, m.start(1)), m.end())
+            yield Span(K.ADDRESS, _eircode_start(text, m.start(1)), m.end())
     for m in _ZIP.finditer(text):
         yield _span(K.ADDRESS, m, 1)
 

@@ -491,6 +491,15 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "Calle Hidalgo 22, Col. Centro, 64000 Monterrey, N.L. gracias",
             "Calle Hidalgo 22, Col. Centro, 64000 Monterrey, N.L.",
         ),
+        # an Irish townland or estate with no street word, back from its Eircode
+        (
+            "we live in Knocknagree, Ballydesmond, Co. Cork P51 X2Y4 now",
+            "Knocknagree, Ballydesmond, Co. Cork P51 X2Y4",
+        ),
+        (
+            "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1 is where she is",
+            "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
