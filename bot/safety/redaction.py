@@ -771,6 +771,21 @@ def _lower_town(town_state: str) -> bool:
     return state not in _WORD_STATES or town[-1] in places()
 
 
+# A town and its postcode after a street with no comma ("18 Marine Drive Bloubergstrand 7441
+# thats where…"): not a ward, room or bed number, nor a dose ("Room 1204", "Insulin 1000 units").
+_TOWN_CODE = Gated(r"\s\d{4,6}$")
+_DOSE_AFTER = Gated(r"\s*(?:mg|mcg|ml|iu|units?|x|times|mmol|kg|%)(?!\w)", re.IGNORECASE)
+_YEAR = Gated(r"(?:19|20)\d\d")
+_ROOM_WORDS = frozenset(_WORDS["room_words"].split())
+
+
+def _coded_town(text: str, town: str, end: int) -> bool:
+    if not _TOWN_CODE.search(town) or _DOSE_AFTER.match(text, end):
+        return False
+    words = town.split()
+    return not _YEAR.fullmatch(words[-1]) and not any(w in _ROOM_WORDS for w in words)
+
+
 def _address_end(text: str, end: int) -> int:
     """Where an address that runs to `end` really ends: its town, postcode and unit parts."""
     landmark_from: int | None = None  # a landmark counts only when a part follows it
@@ -792,8 +807,15 @@ def _address_end(text: str, end: int) -> int:
             # Without a comma a town must close the sentence or the clause ("at 23 Oak Street
             # Sheffield, i can hear them"), so "42 Maple Street Then I…" stays a street.
             if not comma and not (
-                _TOWN_CLOSES.match(text, m.end()) or _STATE_AND_CODE.search(town)
+                _TOWN_CLOSES.match(text, m.end())
+                or _STATE_AND_CODE.search(town)
+                or _coded_town(text, town, m.end())
             ):
+                break
+        elif m.group("zip") is not None and not comma:
+            # a postcode and town without a comma ("Hauptstraße 5 10115 Berlin"), not a year
+            code, first = m.group("zip").split()[:2]
+            if _YEAR.fullmatch(code) or first in _NOT_NAMES or first in _ROOM_WORDS:
                 break
         elif m.group("lowstate") is not None:
             if not _lower_town(m.group("lowstate")):

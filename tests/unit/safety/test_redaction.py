@@ -500,6 +500,14 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1 is where she is",
             "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1",
         ),
+        # a town and postcode, or a postcode and town, after a street without a comma
+        (
+            "come to 4 Beach Road Muizenberg 7945 the gate is blue",
+            "4 Beach Road Muizenberg 7945",
+        ),
+        ("wohne Lindenstraße 5 10115 Berlin seit Jahren", "Lindenstraße 5 10115 Berlin"),
+        ("the clinic at 12 Oak Road Room 1204 today", "12 Oak Road"),
+        ("lived at 12 Oak Street 2015 Then we moved", "12 Oak Street"),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
