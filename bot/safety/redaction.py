@@ -656,8 +656,23 @@ _BLOCK_LOT = (
 )
 # A Canadian rural address: route, site and compartment ("RR 2, Site 9, Comp 31").
 _RURAL_SITE = r"\b(?:RR|R\.R\.)\s?\d{1,2},?\s+Site\s+\d{1,4},?\s+(?:Comp|C|Box)\.?\s+\d{1,4}\b"
-# The three in one regex: one test of its cue words on most messages.
-_BLOCKS = Gated(f"{_SG_BLOCK}|{_BLOCK_LOT}|{_RURAL_SITE}", re.IGNORECASE)
+# A Brasília address: its sector and block, then the flat ("SQN 210 Bloco F apto 503").
+_BRASILIA_BLOCK = (
+    r"\b(?-i:[A-Z]{2,5})\s?\d{1,4}\s+(?:bloco|bl\.)\s+[A-Z0-9]{1,2}"
+    r"\s+(?:apto?|apartamento|casa|lote)\.?\s*\d{1,4}\b"
+)
+# The four in one regex: one test of its cue words on most messages.
+_BLOCKS = Gated(f"{_SG_BLOCK}|{_BLOCK_LOT}|{_RURAL_SITE}|{_BRASILIA_BLOCK}", re.IGNORECASE)
+# A numbered street of Latin America: Colombian "Calle 45 # 12-30", "Cra 7 Nº 45-12", or a
+# Puerto Rican or Brazilian block after it ("Calle 8 Bloque 3 #14", "Rua 5 Bloco B").
+_NUMBERED_CALLE = Gated(
+    r"\b(?:(?:calle|carrera|avenida|diagonal|transversal|rua)\s*(?=\d)|(?:cl\.|cra\.?|kra\.?|av\.|dg\.|tv\.)"
+    r"\s*(?=\d{1,3}[A-Z]?(?:\s?bis)?\s*(?:#|n[°º])))"  # "av. 3 no. 2-3" may be a dose
+    r"\d{1,3}[A-Z]?(?:\s?bis)?(?:\s*(?:#|n[°º]\.?|no\.)\s*\d{1,3}[A-Z]?\s*-\s*\d{1,3}\b"
+    r"|\s+(?:bloque|bloco|blq\.)\s+\w{1,3}\b(?:\s*#\s?\d{1,4}[A-Z]?\b)?)",
+    re.IGNORECASE,
+)
+_CALLE_CUE = Gated(r"#|n[°º]|no\.|bloque|bloco|blq\.", re.IGNORECASE)  # a cheap test first
 # A Japanese postcode after its mark, and the address written after it in kanji, katakana and
 # numbers ("〒812-0011 福岡市博多区博多駅前3-4-5"); kana endings ("です") are left out.
 _JAPANESE_POSTAL = Gated(
@@ -735,6 +750,9 @@ _ADDRESS_PART = Gated(
     r"|(?P<mxstate>(?-i:Ags|B\.\s?C|B\.\s?C\.\s?S|Camp|Chih|Chis|Coah|Dgo|Edo\.\s?Méx|Gro|Gto|Hgo|Jal|"
     r"Méx|Mich|Mor|N\.\s?L|Nay|Oax|Pue|Q\.\s?R(?:oo)?|Qro|S\.\s?L\.\s?P|Sin|Son|Tab|Tamps|Tlax|Ver|Yuc|"
     r"Zac)\.(?!\w))"
+    # a Portuguese or Spanish block and flat, which may come without a comma ("bloco b ap 301")
+    r"|(?P<bloco>(?:bloco|bloque|blq\.|bl\.)\s+[A-Z0-9]{1,2}\b"
+    r"|(?:apto|ap|apartamento|depto|dpto)\.?\s*\d{1,4}[A-Z]?\b)"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
     # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto", "3º izq", Catalan "2n 1a"
@@ -827,6 +845,7 @@ def _address_end(text: str, end: int) -> int:
             and m.group("townzip") is None
             and m.group("lowpost") is None
             and m.group("floor") is None
+            and m.group("bloco") is None
             and (m.group("unit") is None or not m.group("unit").startswith(("m.", "M.")))
         ):
             break
@@ -855,7 +874,8 @@ _HOUSE_WORD = (
     r"Mansions|Towers?|Residency|Villas|Gardens|Plaza|Building|Complex|Estate|Homes|Society)"
 )
 _BUILDING_BEFORE = Gated(
-    r"(?:(?-i:R[ée]sidence|Residencia|Edificio|Immeuble|Condominio|Conjunto)\s+"
+    r"(?:(?-i:R[ée]sidence|Residencia|Edificio|Immeuble|Condominio|Conjunto|Urb\.|Urbanizaci[oó]n)"
+    r"\s+"
     rf"(?:{_PARTICLE} )?{_CAP}(?: {_CAP}){{0,2}}"
     rf"|(?-i:The )?{_CAP}(?: {_CAP})? {_HOUSE_WORD}(?: \d{{1,4}}[A-Z]?)?)"
     r",?\s+$"
@@ -961,6 +981,8 @@ def _address_spans(text: str) -> Iterator[Span]:
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
+    for m in _NUMBERED_CALLE.finditer(text) if _CALLE_CUE.search(text) else ():
+        yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     for m in _SG_UNIT_STREET.finditer(text) if "#" in text else ():
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _UNIT_NAMED_STREET.finditer(text):

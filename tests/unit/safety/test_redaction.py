@@ -508,6 +508,20 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
         ("wohne Lindenstraße 5 10115 Berlin seit Jahren", "Lindenstraße 5 10115 Berlin"),
         ("the clinic at 12 Oak Road Room 1204 today", "12 Oak Road"),
         ("lived at 12 Oak Street 2015 Then we moved", "12 Oak Street"),
+        # Latin American numbered streets and blocks, a Brasília sector, an urbanización
+        (
+            "vivo en la Calle 45 No. 12-30, Bogotá, tengo diabetes",
+            "Calle 45 No. 12-30, Bogotá",
+        ),
+        ("mi mamá vive en Cra 7 Nº 45-12 apto 301, Medellín", "Cra 7 Nº 45-12 apto 301, Medellín"),
+        (
+            "Urb. Los Almendros, Calle 8 Bloque 3 #14, Bayamón PR 00961 ok?",
+            "Urb. Los Almendros, Calle 8 Bloque 3 #14, Bayamón PR 00961",
+        ),
+        (
+            "moro na SQN 210 Bloco F apto 503, Brasília DF e preciso",
+            "SQN 210 Bloco F apto 503, Brasília DF",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -533,6 +547,8 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "nerve block 2 weeks ago, St Johns wort too",
         "took 2 tabs at 8 pm #3-4 days",
         "the car park lot 3 block 2, Ward 5 is closed",
+        "took av. 3 no. 2-3 tabs",
+        "UTI 3 Bloco B, leito 4",
         "a nerve block 4 lot of pain, Ver. 2 of the leaflet",
     ],
 )
