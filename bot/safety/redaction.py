@@ -673,6 +673,13 @@ _NUMBERED_CALLE = Gated(
     re.IGNORECASE,
 )
 _CALLE_CUE = Gated(r"#|n[°º]|no\.|bloque|bloco|blq\.", re.IGNORECASE)  # a cheap test first
+# A street-first street typed in lower case ("via dei tigli 8 20121 milano", "rua do sol 45
+# bloco a ap 12"): only with a postcode and a town, or a block or flat, after its number.
+_LOWER_STREET_FIRST = Gated(
+    r"\b(?:via|viale|piazza|corso|rua|av\.|avenida|calle|carrer|rue|travessa|alameda|estrada|"
+    rf"avinguda|paseo|strada)\s+(?:{_STOP}[a-z\u00e0-\u00ff]+\s+){{1,4}}\d{{1,5}}[a-z]?"
+    r"(?=\s+(?:\d{5}(?:-\d{3})?\s+[a-z\u00e0-\u00ff]|(?:bloco|bloque|apto?|piso|andar|scala)\b))"
+)
 # A Japanese postcode after its mark, and the address written after it in kanji, katakana and
 # numbers ("〒812-0011 福岡市博多区博多駅前3-4-5"); kana endings ("です") are left out.
 _JAPANESE_POSTAL = Gated(
@@ -709,6 +716,9 @@ _US_STATE = (
     r"nv|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy)\b"
 )
 _AU_STATE = r"(?:nsw|vic|qld|tas|act|nt|sa|wa)\b"
+_BR_STATE = (
+    r"(?:ac|al|ap|am|ba|ce|df|es|go|ma|mt|ms|mg|pa|pb|pr|pe|pi|rj|rn|rs|ro|rr|sc|sp|se|to)\b"
+)
 # A town that ends in a state and its postcode ("Toronto ON M4Y 1T7", "Kingston AR 72742")
 # closes the address even without a comma before it.
 _STATE_AND_CODE = Gated(r"\s(?-i:[A-Z]{2,3})\s+(?:\d{4,5}|(?-i:[A-Z]\d[A-Z])\s?\d[A-Z]\d)$")
@@ -742,14 +752,16 @@ _ADDRESS_PART = Gated(
     # a lower-case UK town and postcode, or the postcode alone ("leeds ls6 2ab")
     r"|(?P<lowpost>(?-i:(?:[a-z]+(?:\s[a-z]+){0,2},?\s+)?[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})"
     r"(?!\w))"
-    # a lower-case US town and its state that close the clause ("waterbury ct, …", "ardmore ok
-    # and …"); its words are checked in `_address_end`
-    rf"|(?P<lowstate>(?-i:[a-z]+(?:\s[a-z]+){{0,2}}?,?\s+{_US_STATE})"
-    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|so|pls|please|thx|thanks|asap)\b))"
+    # a lower-case US or Brazilian town and its state that close the clause ("waterbury ct, …",
+    # "ardmore ok and …", "recife pe"); its words are checked in `_address_end`
+    rf"|(?P<lowstate>(?-i:[a-z]+(?:\s[a-z]+){{0,2}}?,?\s+(?:{_US_STATE}|{_BR_STATE}))"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|so|pls|please|thx|thanks|asap|e|y)\b))"
     # a Mexican state's abbreviation after the town, with its stop ("Xalapa, Ver.", "N.L.")
     r"|(?P<mxstate>(?-i:Ags|B\.\s?C|B\.\s?C\.\s?S|Camp|Chih|Chis|Coah|Dgo|Edo\.\s?Méx|Gro|Gto|Hgo|Jal|"
     r"Méx|Mich|Mor|N\.\s?L|Nay|Oax|Pue|Q\.\s?R(?:oo)?|Qro|S\.\s?L\.\s?P|Sin|Son|Tab|Tamps|Tlax|Ver|Yuc|"
     r"Zac)\.(?!\w))"
+    # a postcode and a lower-case town ("20121 milano"), the town checked in `_address_end`
+    r"|(?P<lowzip>(?-i:\d{5}(?:-\d{3})?\s+[a-z\u00e0-\u00ff]{3,})\b)"
     # a Portuguese or Spanish block and flat, which may come without a comma ("bloco b ap 301")
     r"|(?P<bloco>(?:bloco|bloque|blq\.|bl\.)\s+[A-Z0-9]{1,2}\b"
     r"|(?:apto|ap|apartamento|depto|dpto)\.?\s*\d{1,4}[A-Z]?\b)"
@@ -777,6 +789,7 @@ _TOWN_CLOSES = Gated(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
 # Words that follow a street in lower case but are no town ("12 oak st is ok", "near me").
 _NOT_TOWN_WORDS = frozenset(_WORDS["not_town_words"].split())
 # States that are English words too ("in", "me", "ok"): their town must be a known place.
+_US_STATES = frozenset(re.findall(r"[a-z]{2}", _US_STATE))
 _WORD_STATES = frozenset({"in", "me", "or", "ok", "hi", "oh", "de", "la", "pa", "ma", "co", "id"})
 
 
@@ -786,7 +799,8 @@ def _lower_town(town_state: str) -> bool:
     town, state = words[:-1], words[-1]
     if any(w in _NOT_TOWN_WORDS for w in town):
         return False
-    return state not in _WORD_STATES or town[-1] in places()
+    known = state in _US_STATES and state not in _WORD_STATES
+    return known or town[-1] in places()  # a Brazilian state must follow a known place
 
 
 # A town and its postcode after a street with no comma ("18 Marine Drive Bloubergstrand 7441
@@ -834,6 +848,10 @@ def _address_end(text: str, end: int) -> int:
             # a postcode and town without a comma ("Hauptstraße 5 10115 Berlin"), not a year
             code, first = m.group("zip").split()[:2]
             if _YEAR.fullmatch(code) or first in _NOT_NAMES or first in _ROOM_WORDS:
+                break
+        elif m.group("lowzip") is not None:
+            town = m.group("lowzip").split()[-1]
+            if town not in places() or town in _NOT_TOWN_WORDS:
                 break
         elif m.group("lowstate") is not None:
             if not _lower_town(m.group("lowstate")):
@@ -981,6 +999,10 @@ def _address_spans(text: str) -> Iterator[Span]:
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
+    for m in _LOWER_STREET_FIRST.finditer(text):
+        end = _address_end(text, m.end())
+        if end > m.end():  # its postcode and town, or its block or flat, were there
+            yield Span(K.ADDRESS, _address_start(text, m.start()), end)
     for m in _NUMBERED_CALLE.finditer(text) if _CALLE_CUE.search(text) else ():
         yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
     for m in _SG_UNIT_STREET.finditer(text) if "#" in text else ():

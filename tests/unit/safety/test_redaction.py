@@ -522,6 +522,12 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "moro na SQN 210 Bloco F apto 503, Brasília DF e preciso",
             "SQN 210 Bloco F apto 503, Brasília DF",
         ),
+        # a street-first street in lower case, with its postcode and town or its block and flat
+        ("mia madre abita in via dei tigli 8 20121 milano da sola", "via dei tigli 8 20121 milano"),
+        (
+            "moro na rua do sol 45 bloco a ap 12 recife pe e preciso",
+            "rua do sol 45 bloco a ap 12 recife pe",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -549,6 +555,7 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "the car park lot 3 block 2, Ward 5 is closed",
         "took av. 3 no. 2-3 tabs",
         "UTI 3 Bloco B, leito 4",
+        "sent via email 2 20000 times",
         "a nerve block 4 lot of pain, Ver. 2 of the leaflet",
     ],
 )
