@@ -944,6 +944,17 @@ _PIN_ADDRESS = Gated(
 
 _SIX_DIGITS = Gated(r"\d{6}")  # a cheap test first: the PIN
 
+# A UK address typed in lower case, from its house number to its postcode ("4 the maltings
+# great shelford cambridge cb22 5ab"): the postcode's area must be a real one, and what lies
+# between is checked in `_addresses_before_postcodes`.
+_LOW_UK_POSTCODE = Gated(
+    r"\d\s\d(?!mg|ml|hr|wk)[abd-hjlnp-uw-z]{2}(?![\w])"
+)  # found first, by its inward half
+_UK_AREAS = frozenset(_WORDS["uk_postcode_areas"].split())
+_LOW_UK_ADDRESS = Gated(
+    r"(?-i:(?<![\w/.-])\d{1,4}[a-z]?\s+((?:[a-z]+\s+){1,6}?)([a-z]{1,2})\d[a-z\d]?)$"
+)
+
 
 # An Irish address with no street word, back from its Eircode over its townland, estate or
 # building and village to a county or a Dublin district ("Knocknagree, Ballydesmond, Co. Cork
@@ -954,6 +965,17 @@ _IRISH_PARTS_BEFORE = Gated(
     r"(?-i:(?:Co\.?|County) [A-Z][a-z]+|Dublin \d{1,2}[wW]?),?\s*$",
     re.IGNORECASE,
 )
+
+
+def _low_uk_address(text: str, end: int) -> int | None:
+    """Where a lower-case UK address that runs to its postcode's outward half ends, starts."""
+    m = _LOW_UK_ADDRESS.search(text, max(0, end - 90), end)
+    if m is None or m.group(2) not in _UK_AREAS:
+        return None
+    # "the" and "great" begin streets and towns ("the paddocks", "great shelford")
+    if any(w in _NOT_TOWN_WORDS and w not in {"the", "great"} for w in m.group(1).split()):
+        return None
+    return m.start()
 
 
 def _named_street_start(text: str, start: int) -> int:
@@ -1011,6 +1033,10 @@ def _address_spans(text: str) -> Iterator[Span]:
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _PIN_ADDRESS.finditer(text) if _SIX_DIGITS.search(text) else ():
         yield _span(K.ADDRESS, m)
+    for m in _LOW_UK_POSTCODE.finditer(text):
+        found = _low_uk_address(text, m.start() + 1)
+        if found is not None:
+            yield Span(K.ADDRESS, found, m.end())
     for m in _UK_POSTCODE.finditer(text):
         yield Span(K.ADDRESS, _named_street_start(text, m.start()), m.end())
     for m in _JAPANESE_POSTAL.finditer(text) if "〒" in text else ():

@@ -528,6 +528,11 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "moro na rua do sol 45 bloco a ap 12 recife pe e preciso",
             "rua do sol 45 bloco a ap 12 recife pe",
         ),
+        # a UK address typed in lower case, from its house number to a real postcode
+        (
+            "4 the maltings great shelford cambridge cb22 5ab pls",
+            "4 the maltings great shelford cambridge cb22 5ab",
+        ),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -556,6 +561,8 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "took av. 3 no. 2-3 tabs",
         "UTI 3 Bloco B, leito 4",
         "sent via email 2 20000 times",
+        "took 2 tabs b12 1mg daily",
+        "i take 2 pills at night for my d3 1ng level",
         "a nerve block 4 lot of pain, Ver. 2 of the leaflet",
     ],
 )
