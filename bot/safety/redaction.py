@@ -776,6 +776,9 @@ _ADDRESS_PART = Gated(
     # a floor, which may follow the street or the town without a comma: "2nd fl", "lot 14",
     # "2. Stock links", "3. OG", "Rückgebäude", "4ème étage"
     rf"|(?P<floor>{_FLOOR})"
+    # a lower-case town that closes the clause ("… gana street maitama abuja, ask …"), a known
+    # place checked in `_address_end`
+    r"|(?P<lowtown>(?-i:[a-z]+(?:\s[a-z]+){0,2})(?=\s*(?:[,.;!?)]|$)))"
     rf"|(?P<town>{_TOWN}))",
     re.IGNORECASE,
 )
@@ -791,6 +794,14 @@ _NOT_TOWN_WORDS = frozenset(_WORDS["not_town_words"].split())
 # States that are English words too ("in", "me", "ok"): their town must be a known place.
 _US_STATES = frozenset(re.findall(r"[a-z]{2}", _US_STATE))
 _WORD_STATES = frozenset({"in", "me", "or", "ok", "hi", "oh", "de", "la", "pa", "ma", "co", "id"})
+
+
+_SUFFIX_WORD = Gated(_SUFFIX)
+_GENERIC_PLACES = frozenset(_WORDS["generic_places"].split())
+
+
+def _known_town(word: str) -> bool:
+    return word in places() and word not in _GENERIC_PLACES
 
 
 def _lower_town(town_state: str) -> bool:
@@ -852,6 +863,19 @@ def _address_end(text: str, end: int) -> int:
         elif m.group("lowzip") is not None:
             town = m.group("lowzip").split()[-1]
             if town not in places() or town in _NOT_TOWN_WORDS:
+                break
+        elif m.group("lowtown") is not None:
+            # only right after a street word typed in lower case too ("12 King Street jesus."
+            # is no town, nor "… 20121 milano da sola")
+            words = m.group("lowtown").split()
+            before = text[max(0, end - 12) : end].split()
+            if (
+                not before
+                or not before[-1].islower()
+                or not _SUFFIX_WORD.fullmatch(before[-1])
+                or any(w in _NOT_TOWN_WORDS for w in words)
+                or not _known_town(words[-1])
+            ):
                 break
         elif m.group("lowstate") is not None:
             if not _lower_town(m.group("lowstate")):

@@ -533,6 +533,10 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "4 the maltings great shelford cambridge cb22 5ab pls",
             "4 the maltings great shelford cambridge cb22 5ab",
         ),
+        # a lower-case known town that closes the clause after a lower-case street
+        ("drop it at 14 awolowo road ikeja lagos, ask the guard", "14 awolowo road ikeja lagos"),
+        ("i live at 12 oak st downtown.", "12 oak st"),
+        ("we moved to 4 hill st last year.", "4 hill st"),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
