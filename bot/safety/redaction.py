@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from bot.safety.name_model import first_names, shipped_name_model, word_lists
+from bot.safety.name_model import first_names, places, shipped_name_model, word_lists
 from bot.safety.prefilter import Gated, any_of
 from bot.safety.types import PhiKind, Span
 
@@ -695,6 +695,53 @@ _TWO_WORD_STREET = Gated(
     rf"\s+\d{{1,4}}[a-zA-Z]?{_NUMBER_TAIL}"
 )
 _JAPANESE_BLOCK = Gated(rf"\b\d{{1,2}}-\d{{1,2}}-\d{{1,3}}\s+{_CAP}")
+# A Singapore or Malaysian block: its estate, a street word and the street's number ("Blk 88
+# Bedok North Ave 4", "Block 5A Ang Mo Kio St 21"), then a "#floor-unit" and the postcode
+# ("#07-215, S(460088)"). Without "Blk" the "#floor-unit" is what tells it from other numbers.
+_SG_STREET = r"(?-i:St|Street|Ave|Avenue|Lor|Lorong|Rd|Road|Cres|Crescent|Ctrl|Central|Walk|Link)"
+_SG_POSTCODE = r"(?:,?\s*(?:Singapore\s*)?s\s?(?:\(\d{6}\)|\d{6}\b))?"  # "S(460088)", "S460088"
+_SG_BLOCK = (
+    rf"\b(?:blk|block)\s*\d{{1,4}}[A-Z]?,?\s+(?:{_CAP}\s+){{1,4}}{_SG_STREET}\.?"
+    r"(?:\s+\d{1,3}[A-Z]?\b)?(?:,?\s*#\s?\d{1,2}-\d{1,5}[A-Z]?\b)?" + _SG_POSTCODE
+)
+_SG_UNIT_STREET = Gated(
+    r"\b(?:blk\s*)?\d{1,4}[A-Z]?\s+(?:[A-Za-z]+\s+){1,4}(?:st|street|ave|avenue|lor|lorong|rd|road)"
+    r"\.?(?:\s+\d{1,3}[A-Z]?)?,?\s*#\s?\d{1,2}-\d{1,5}[A-Z]?\b" + _SG_POSTCODE,
+    re.IGNORECASE,
+)
+# A Philippine subdivision's block and lot ("Blk 7 Lot 21, Phase 2, …", "Lot 3 Block 9, …").
+_BLOCK_LOT = (
+    r"\b(?<!parking )(?<!park )(?<!car )"
+    r"(?:(?:blk|block)\.?\s*\d{1,4}[A-Z]?,?\s+lot\.?\s*\d{1,4}[A-Z]?"
+    r"|lot\.?\s*\d{1,4}[A-Z]?,?\s+(?:blk|block)\.?\s*\d{1,4}[A-Z]?)\b"
+    r"(?=,\s*(?-i:[A-Z]))"  # and its subdivision or town after a comma, not "parking lot 3"
+)
+# A Canadian rural address: route, site and compartment ("RR 2, Site 9, Comp 31").
+_RURAL_SITE = r"\b(?:RR|R\.R\.)\s?\d{1,2},?\s+Site\s+\d{1,4},?\s+(?:Comp|C|Box)\.?\s+\d{1,4}\b"
+# A Brasília address: its sector and block, then the flat ("SQN 210 Bloco F apto 503").
+_BRASILIA_BLOCK = (
+    r"\b(?-i:[A-Z]{2,5})\s?\d{1,4}\s+(?:bloco|bl\.)\s+[A-Z0-9]{1,2}"
+    r"\s+(?:apto?|apartamento|casa|lote)\.?\s*\d{1,4}\b"
+)
+# The four in one regex: one test of its cue words on most messages.
+_BLOCKS = Gated(f"{_SG_BLOCK}|{_BLOCK_LOT}|{_RURAL_SITE}|{_BRASILIA_BLOCK}", re.IGNORECASE)
+# A numbered street of Latin America: Colombian "Calle 45 # 12-30", "Cra 7 Nº 45-12", or a
+# Puerto Rican or Brazilian block after it ("Calle 8 Bloque 3 #14", "Rua 5 Bloco B").
+_NUMBERED_CALLE = Gated(
+    r"\b(?:(?:calle|carrera|avenida|diagonal|transversal|rua)\s*(?=\d)|(?:cl\.|cra\.?|kra\.?|av\.|dg\.|tv\.)"
+    r"\s*(?=\d{1,3}[A-Z]?(?:\s?bis)?\s*(?:#|n[°º])))"  # "av. 3 no. 2-3" may be a dose
+    r"\d{1,3}[A-Z]?(?:\s?bis)?(?:\s*(?:#|n[°º]\.?|no\.)\s*\d{1,3}[A-Z]?\s*-\s*\d{1,3}\b"
+    r"|\s+(?:bloque|bloco|blq\.)\s+\w{1,3}\b(?:\s*#\s?\d{1,4}[A-Z]?\b)?)",
+    re.IGNORECASE,
+)
+_CALLE_CUE = Gated(r"#|n[°º]|no\.|bloque|bloco|blq\.", re.IGNORECASE)  # a cheap test first
+# A street-first street typed in lower case ("via dei tigli 8 20121 milano", "rua do sol 45
+# bloco a ap 12"): only with a postcode and a town, or a block or flat, after its number.
+_LOWER_STREET_FIRST = Gated(
+    r"\b(?:via|viale|piazza|corso|rua|av\.|avenida|calle|carrer|rue|travessa|alameda|estrada|"
+    rf"avinguda|paseo|strada)\s+(?:{_STOP}[a-z\u00e0-\u00ff]+\s+){{1,4}}\d{{1,5}}[a-z]?"
+    r"(?=\s+(?:\d{5}(?:-\d{3})?\s+[a-z\u00e0-\u00ff]|(?:bloco|bloque|apto?|piso|andar|scala)\b))"
+)
 # A Japanese postcode after its mark, and the address written after it in kanji, katakana and
 # numbers ("〒812-0011 福岡市博多区博多駅前3-4-5"); kana endings ("です") are left out.
 _JAPANESE_POSTAL = Gated(
@@ -734,6 +781,9 @@ _US_STATE = (
     r"nv|nh|nj|nm|ny|nc|nd|oh|ok|or|pa|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy)\b"
 )
 _AU_STATE = r"(?:nsw|vic|qld|tas|act|nt|sa|wa)\b"
+_BR_STATE = (
+    r"(?:ac|al|ap|am|ba|ce|df|es|go|ma|mt|ms|mg|pa|pb|pr|pe|pi|rj|rn|rs|ro|rr|sc|sp|se|to)\b"
+)
 # A town that ends in a state and its postcode ("Toronto ON M4Y 1T7", "Kingston AR 72742")
 # closes the address even without a comma before it.
 _STATE_AND_CODE = Gated(r"\s(?-i:[A-Z]{2,3})\s+(?:\d{4,5}|(?-i:[A-Z]\d[A-Z])\s?\d[A-Z]\d)$")
@@ -767,6 +817,19 @@ _ADDRESS_PART = Gated(
     # a lower-case UK town and postcode, or the postcode alone ("leeds ls6 2ab")
     r"|(?P<lowpost>(?-i:(?:[a-z]+(?:\s[a-z]+){0,2},?\s+)?[a-z]{1,2}\d[a-z\d]?\s?\d[abd-hjlnp-uw-z]{2})"
     r"(?!\w))"
+    # a lower-case US or Brazilian town and its state that close the clause ("waterbury ct, …",
+    # "ardmore ok and …", "recife pe"); its words are checked in `_address_end`
+    rf"|(?P<lowstate>(?-i:[a-z]+(?:\s[a-z]+){{0,2}}?,?\s+(?:{_US_STATE}|{_BR_STATE}))"
+    r"(?=\s*(?:[,.;:!?)]|$)|\s+(?:and|but|so|pls|please|thx|thanks|asap|e|y)\b))"
+    # a Mexican state's abbreviation after the town, with its stop ("Xalapa, Ver.", "N.L.")
+    r"|(?P<mxstate>(?-i:Ags|B\.\s?C|B\.\s?C\.\s?S|Camp|Chih|Chis|Coah|Dgo|Edo\.\s?Méx|Gro|Gto|Hgo|Jal|"
+    r"Méx|Mich|Mor|N\.\s?L|Nay|Oax|Pue|Q\.\s?R(?:oo)?|Qro|S\.\s?L\.\s?P|Sin|Son|Tab|Tamps|Tlax|Ver|Yuc|"
+    r"Zac)\.(?!\w))"
+    # a postcode and a lower-case town ("20121 milano"), the town checked in `_address_end`
+    r"|(?P<lowzip>(?-i:\d{5}(?:-\d{3})?\s+[a-z\u00e0-\u00ff]{3,})\b)"
+    # a Portuguese or Spanish block and flat, which may come without a comma ("bloco b ap 301")
+    r"|(?P<bloco>(?:bloco|bloque|blq\.|bl\.)\s+[A-Z0-9]{1,2}\b"
+    r"|(?:apto|ap|apartamento|depto|dpto)\.?\s*\d{1,4}[A-Z]?\b)"
     r"|(?P<unit>#\s?\d[\w-]*|(?:apt|apto|apartment|app|appt|suite|ste|unit|flat|floor)\.?"
     r"\s*\w{1,5}"
     # a Portuguese or Spanish floor and side: "3ºB", "2º Esq", "5º Dto", "3º izq", Catalan "2n 1a"
@@ -778,6 +841,9 @@ _ADDRESS_PART = Gated(
     # a floor, which may follow the street or the town without a comma: "2nd fl", "lot 14",
     # "2. Stock links", "3. OG", "Rückgebäude", "4ème étage"
     rf"|(?P<floor>{_FLOOR})"
+    # a lower-case town that closes the clause ("… gana street maitama abuja, ask …"), a known
+    # place checked in `_address_end`
+    r"|(?P<lowtown>(?-i:[a-z]+(?:\s[a-z]+){0,2})(?=\s*(?:[,.;!?)]|$)))"
     rf"|(?P<town>{_TOWN}))",
     re.IGNORECASE,
 )
@@ -786,6 +852,46 @@ _ADDRESS_PART = Gated(
 # A town without a comma before it closes the clause or comes before a postcode ("221B Baker
 # Street London NW1 6XE").
 _TOWN_CLOSES = Gated(rf"\s*(?:[,.;:!?)]|$)|\s+{_POSTCODE}")
+
+
+# Words that follow a street in lower case but are no town ("12 oak st is ok", "near me").
+_NOT_TOWN_WORDS = frozenset(_WORDS["not_town_words"].split())
+# States that are English words too ("in", "me", "ok"): their town must be a known place.
+_US_STATES = frozenset(re.findall(r"[a-z]{2}", _US_STATE))
+_WORD_STATES = frozenset({"in", "me", "or", "ok", "hi", "oh", "de", "la", "pa", "ma", "co", "id"})
+
+
+_SUFFIX_WORD = Gated(_SUFFIX)
+_GENERIC_PLACES = frozenset(_WORDS["generic_places"].split())
+
+
+def _known_town(word: str) -> bool:
+    return word in places() and word not in _GENERIC_PLACES
+
+
+def _lower_town(town_state: str) -> bool:
+    """Whether a lower-case "town state" after a street is one ("ardmore ok"), not words."""
+    words = town_state.replace(",", " ").split()
+    town, state = words[:-1], words[-1]
+    if any(w in _NOT_TOWN_WORDS for w in town):
+        return False
+    known = state in _US_STATES and state not in _WORD_STATES
+    return known or town[-1] in places()  # a Brazilian state must follow a known place
+
+
+# A town and its postcode after a street with no comma ("18 Marine Drive Bloubergstrand 7441
+# thats where…"): not a ward, room or bed number, nor a dose ("Room 1204", "Insulin 1000 units").
+_TOWN_CODE = Gated(r"\s\d{4,6}$")
+_DOSE_AFTER = Gated(r"\s*(?:mg|mcg|ml|iu|units?|x|times|mmol|kg|%)(?!\w)", re.IGNORECASE)
+_YEAR = Gated(r"(?:19|20)\d\d")
+_ROOM_WORDS = frozenset(_WORDS["room_words"].split())
+
+
+def _coded_town(text: str, town: str, end: int) -> bool:
+    if not _TOWN_CODE.search(town) or _DOSE_AFTER.match(text, end):
+        return False
+    words = town.split()
+    return not _YEAR.fullmatch(words[-1]) and not any(w in _ROOM_WORDS for w in words)
 
 
 def _address_end(text: str, end: int) -> int:
@@ -809,8 +915,35 @@ def _address_end(text: str, end: int) -> int:
             # Without a comma a town must close the sentence or the clause ("at 23 Oak Street
             # Sheffield, i can hear them"), so "42 Maple Street Then I…" stays a street.
             if not comma and not (
-                _TOWN_CLOSES.match(text, m.end()) or _STATE_AND_CODE.search(town)
+                _TOWN_CLOSES.match(text, m.end())
+                or _STATE_AND_CODE.search(town)
+                or _coded_town(text, town, m.end())
             ):
+                break
+        elif m.group("zip") is not None and not comma:
+            # a postcode and town without a comma ("Hauptstraße 5 10115 Berlin"), not a year
+            code, first = m.group("zip").split()[:2]
+            if _YEAR.fullmatch(code) or first in _NOT_NAMES or first in _ROOM_WORDS:
+                break
+        elif m.group("lowzip") is not None:
+            town = m.group("lowzip").split()[-1]
+            if town not in places() or town in _NOT_TOWN_WORDS:
+                break
+        elif m.group("lowtown") is not None:
+            # only right after a street word typed in lower case too ("12 King Street jesus."
+            # is no town, nor "… 20121 milano da sola")
+            words = m.group("lowtown").split()
+            before = text[max(0, end - 12) : end].split()
+            if (
+                not before
+                or not before[-1].islower()
+                or not _SUFFIX_WORD.fullmatch(before[-1])
+                or any(w in _NOT_TOWN_WORDS for w in words)
+                or not _known_town(words[-1])
+            ):
+                break
+        elif m.group("lowstate") is not None:
+            if not _lower_town(m.group("lowstate")):
                 break
         elif (
             not comma
@@ -819,6 +952,7 @@ def _address_end(text: str, end: int) -> int:
             and m.group("townzip") is None
             and m.group("lowpost") is None
             and m.group("floor") is None
+            and m.group("bloco") is None
             and (m.group("unit") is None or not m.group("unit").startswith(("m.", "M.")))
         ):
             break
@@ -847,7 +981,8 @@ _HOUSE_WORD = (
     r"Mansions|Towers?|Residency|Villas|Gardens|Plaza|Building|Complex|Estate|Homes|Society)"
 )
 _BUILDING_BEFORE = Gated(
-    r"(?:(?-i:R[ée]sidence|Residencia|Edificio|Immeuble|Condominio|Conjunto)\s+"
+    r"(?:(?-i:R[ée]sidence|Residencia|Edificio|Immeuble|Condominio|Conjunto|Urb\.|Urbanizaci[oó]n)"
+    r"\s+"
     rf"(?:{_PARTICLE} )?{_CAP}(?: {_CAP}){{0,2}}"
     rf"|(?-i:The )?{_CAP}(?: {_CAP})? {_HOUSE_WORD}(?: \d{{1,4}}[A-Z]?)?)"
     r",?\s+$"
@@ -898,10 +1033,51 @@ _PIN_ADDRESS = Gated(
 
 _SIX_DIGITS = Gated(r"\d{6}")  # a cheap test first: the PIN
 
+# A UK address typed in lower case, from its house number to its postcode ("4 the maltings
+# great shelford cambridge cb22 5ab"): the postcode's area must be a real one, and what lies
+# between is checked in `_addresses_before_postcodes`.
+_LOW_UK_POSTCODE = Gated(
+    r"\d\s\d(?!mg|ml|hr|wk)[abd-hjlnp-uw-z]{2}(?![\w])"
+)  # found first, by its inward half
+_UK_AREAS = frozenset(_WORDS["uk_postcode_areas"].split())
+_LOW_UK_ADDRESS = Gated(
+    r"(?-i:(?<![\w/.-])\d{1,4}[a-z]?\s+((?:[a-z]+\s+){1,6}?)([a-z]{1,2})\d[a-z\d]?)$"
+)
+
+
+# An Irish address with no street word, back from its Eircode over its townland, estate or
+# building and village to a county or a Dublin district ("Knocknagree, Ballydesmond, Co. Cork
+# P51 X2Y4", "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1").
+_IRISH_PARTS_BEFORE = Gated(
+    r"(?<![\w'\u2019])(?:(?:apt|apartment|flat|unit)\s*\d{1,4}[A-Z]?,\s*)?"
+    rf"(?:(?-i:The )?{_CAP}(?: {_CAP}){{0,3}},\s*){{1,4}}"
+    r"(?-i:(?:Co\.?|County) [A-Z][a-z]+|Dublin \d{1,2}[wW]?),?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _low_uk_address(text: str, end: int) -> int | None:
+    """Where a lower-case UK address that runs to its postcode's outward half ends, starts."""
+    m = _LOW_UK_ADDRESS.search(text, max(0, end - 90), end)
+    if m is None or m.group(2) not in _UK_AREAS:
+        return None
+    # "the" and "great" begin streets and towns ("the paddocks", "great shelford")
+    if any(w in _NOT_TOWN_WORDS and w not in {"the", "great"} for w in m.group(1).split()):
+        return None
+    return m.start()
+
 
 def _named_street_start(text: str, start: int) -> int:
     m = _NAMED_STREET_BEFORE.search(text, max(0, start - 120), start)
     return m.start() if m else start
+
+
+def _eircode_start(text: str, start: int) -> int:
+    found = _named_street_start(text, start)
+    m = _IRISH_PARTS_BEFORE.search(text, max(0, start - 120), start)
+    if m is None or m.group().split()[0].strip(",") in _NOT_NAMES:
+        return found
+    return min(found, m.start())
 
 
 def _addresses(text: str) -> Iterator[Span]:
@@ -957,14 +1133,27 @@ def _address_spans(text: str) -> Iterator[Span]:
     streets = (
         *(_NUMBER_FIRST, _STREET_FIRST, _COMPOUND_STREET, _TWO_WORD_STREET, _ONE_WORD_STREET),
         _JAPANESE_BLOCK,
+        _BLOCKS,
     )
     for pattern in (*streets, _BUILDING):
         for m in pattern.finditer(text):
             yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
+    for m in _LOWER_STREET_FIRST.finditer(text):
+        end = _address_end(text, m.end())
+        if end > m.end():  # its postcode and town, or its block or flat, were there
+            yield Span(K.ADDRESS, _address_start(text, m.start()), end)
+    for m in _NUMBERED_CALLE.finditer(text) if _CALLE_CUE.search(text) else ():
+        yield Span(K.ADDRESS, _address_start(text, m.start()), _address_end(text, m.end()))
+    for m in _SG_UNIT_STREET.finditer(text) if "#" in text else ():
+        yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _UNIT_NAMED_STREET.finditer(text):
         yield Span(K.ADDRESS, m.start(), _address_end(text, m.end()))
     for m in _PIN_ADDRESS.finditer(text) if _SIX_DIGITS.search(text) else ():
         yield _span(K.ADDRESS, m)
+    for m in _LOW_UK_POSTCODE.finditer(text):
+        found = _low_uk_address(text, m.start() + 1)
+        if found is not None:
+            yield Span(K.ADDRESS, found, m.end())
     for m in _UK_POSTCODE.finditer(text):
         yield Span(K.ADDRESS, _named_street_start(text, m.start()), m.end())
     for m in _JAPANESE_POSTAL.finditer(text) if "〒" in text else ():
@@ -975,7 +1164,7 @@ def _address_spans(text: str) -> Iterator[Span]:
         said = m.group().lower().startswith("eircode")
         unique = m.group(2)
         if said or (any(c.isdigit() for c in unique) and any(c.isalpha() for c in unique)):
-            yield Span(K.ADDRESS, _named_street_start(text, m.start(1)), m.end())
+            yield Span(K.ADDRESS, _eircode_start(text, m.start(1)), m.end())
     for m in _ZIP.finditer(text):
         yield _span(K.ADDRESS, m, 1)
 

@@ -458,6 +458,85 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "住所は〒150-0002 東京都渋谷区渋谷2-21-1です。thanks",
             "〒150-0002 東京都渋谷区渋谷2-21-1",
         ),
+        # a Singapore block: its estate, street number, "#floor-unit" and postcode
+        (
+            "mum is at Blk 88 Bedok North Ave 4 #07-215 Singapore 460088, alone",
+            "Blk 88 Bedok North Ave 4 #07-215 Singapore 460088",
+        ),
+        (
+            "send to Block 5A Ang Mo Kio St 21, #11-42, S(560005) thanks",
+            "Block 5A Ang Mo Kio St 21, #11-42, S(560005)",
+        ),
+        ("pls deliver 302 hougang ave 7 #04-118 tmr", "302 hougang ave 7 #04-118"),
+        # a lower-case US town and state that close the clause; words that only look like one
+        (
+            "new address 208 cedar ln apt 3 fort wayne in, pls update",
+            "208 cedar ln apt 3 fort wayne in",
+        ),
+        ("were at 19 birch rd bangor me and need a nurse", "19 birch rd bangor me"),
+        ("send to 4 hill st tulsa ok.", "4 hill st tulsa ok"),
+        ("staying at 5 elm rd near me.", "5 elm rd"),
+        ("i'm at 12 oak st is that ok", "12 oak st"),
+        ("moved to 8 lake dr last week or so.", "8 lake dr"),
+        # a Philippine block and lot, a Canadian rural site, a Mexican state's abbreviation
+        (
+            "padala sa Lot 4 Blk 17, Phase 3, Villa Verde, Dasmariñas, Cavite salamat",
+            "Lot 4 Blk 17, Phase 3, Villa Verde, Dasmariñas, Cavite",
+        ),
+        (
+            "mail to RR 2, Site 9, Comp 31, Ponoka AB T4J 1R3 pls",
+            "RR 2, Site 9, Comp 31, Ponoka AB T4J 1R3",
+        ),
+        (
+            "Calle Hidalgo 22, Col. Centro, 64000 Monterrey, N.L. gracias",
+            "Calle Hidalgo 22, Col. Centro, 64000 Monterrey, N.L.",
+        ),
+        # an Irish townland or estate with no street word, back from its Eircode
+        (
+            "we live in Knocknagree, Ballydesmond, Co. Cork P51 X2Y4 now",
+            "Knocknagree, Ballydesmond, Co. Cork P51 X2Y4",
+        ),
+        (
+            "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1 is where she is",
+            "Apt 3, The Maltings, Ringsend, Dublin 4, D04 K2W1",
+        ),
+        # a town and postcode, or a postcode and town, after a street without a comma
+        (
+            "come to 4 Beach Road Muizenberg 7945 the gate is blue",
+            "4 Beach Road Muizenberg 7945",
+        ),
+        ("wohne Lindenstraße 5 10115 Berlin seit Jahren", "Lindenstraße 5 10115 Berlin"),
+        ("the clinic at 12 Oak Road Room 1204 today", "12 Oak Road"),
+        ("lived at 12 Oak Street 2015 Then we moved", "12 Oak Street"),
+        # Latin American numbered streets and blocks, a Brasília sector, an urbanización
+        (
+            "vivo en la Calle 45 No. 12-30, Bogotá, tengo diabetes",
+            "Calle 45 No. 12-30, Bogotá",
+        ),
+        ("mi mamá vive en Cra 7 Nº 45-12 apto 301, Medellín", "Cra 7 Nº 45-12 apto 301, Medellín"),
+        (
+            "Urb. Los Almendros, Calle 8 Bloque 3 #14, Bayamón PR 00961 ok?",
+            "Urb. Los Almendros, Calle 8 Bloque 3 #14, Bayamón PR 00961",
+        ),
+        (
+            "moro na SQN 210 Bloco F apto 503, Brasília DF e preciso",
+            "SQN 210 Bloco F apto 503, Brasília DF",
+        ),
+        # a street-first street in lower case, with its postcode and town or its block and flat
+        ("mia madre abita in via dei tigli 8 20121 milano da sola", "via dei tigli 8 20121 milano"),
+        (
+            "moro na rua do sol 45 bloco a ap 12 recife pe e preciso",
+            "rua do sol 45 bloco a ap 12 recife pe",
+        ),
+        # a UK address typed in lower case, from its house number to a real postcode
+        (
+            "4 the maltings great shelford cambridge cb22 5ab pls",
+            "4 the maltings great shelford cambridge cb22 5ab",
+        ),
+        # a lower-case known town that closes the clause after a lower-case street
+        ("drop it at 14 awolowo road ikeja lagos, ask the guard", "14 awolowo road ikeja lagos"),
+        ("i live at 12 oak st downtown.", "12 oak st"),
+        ("we moved to 4 hill st last year.", "4 hill st"),
         # a landmark with no town after it is left out
         ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
     ],
@@ -480,6 +559,15 @@ def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, s
         "we met at Oak House, then 2 days later at the clinic",
         "Unit 4, Stroke Rehab, 3 tablets a day",
         "I took 5, Metformin, Lisinopril 100000 units",
+        "nerve block 2 weeks ago, St Johns wort too",
+        "took 2 tabs at 8 pm #3-4 days",
+        "the car park lot 3 block 2, Ward 5 is closed",
+        "took av. 3 no. 2-3 tabs",
+        "UTI 3 Bloco B, leito 4",
+        "sent via email 2 20000 times",
+        "took 2 tabs b12 1mg daily",
+        "i take 2 pills at night for my d3 1ng level",
+        "a nerve block 4 lot of pain, Ver. 2 of the leaflet",
     ],
 )
 def test_numbers_before_words_are_not_addresses(text: str) -> None:
