@@ -428,9 +428,11 @@ _INSURER = Gated(
 # "…, group 45210", "ID U48 3391 007", "member 11937254", "card (YRP123M45678)", "card no
 # 78563412", "Póliza 12345678-9", a Greek AMKA, "mine is 7841 2290 5516" after an
 # insurer, a scheme or cover is named.
+# Words that say "number" and name no card: after one, a phone-shaped value is a phone line.
+_GENERIC_ID_WORD = r"(?:no\.?|n[º°]|number|nr\.?|num|#)"
 _INSURER_ID = Gated(
     # not a house's "H.No 8-2-293" or "Flat/No"
-    r"(?<![./])\b(?:group|id|member|subscriber|card|(?:card )?(?:no\.?|n[º°]|number|nr\.?|num|#)|"
+    rf"(?<![./])\b(?:group|id|member|subscriber|card|(?:card )?{_GENERIC_ID_WORD}|"
     r"pin|acct|account|credencial|carteirinha|p[óo]liza|afiliado|(?:d')?affiliation|(?:d')?assur[ée]|"
     r"kartu|amka|cip|enrol(?:l)?ee (?:number|no\.?|id)|(?:mine|hers|his) is)"
     r"\s*[:#(]?\s*" + _ID_VALUE,
@@ -438,7 +440,7 @@ _INSURER_ID = Gated(
 )
 # "the pre-cert number is 1-800-872-3862", "my ex's number 0412 345 678": a phone-shaped value
 # after a word that names no card is a phone line, not a member id.
-_GENERIC_LABEL = Gated(r"(?:no\.?|n[º°]|number|nr\.?|num|#|(?:mine|hers|his) is)\W*$", re.I)
+_GENERIC_LABEL = Gated(rf"(?:{_GENERIC_ID_WORD}|(?:mine|hers|his) is)\W*$", re.IGNORECASE)
 # An Australian Medicare number has a fixed shape: 10 digits (4-5-1), then the card line.
 _AU_MEDICARE = Gated(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
 _MEDICARE = Gated(r"medicare", re.IGNORECASE)
@@ -1081,21 +1083,25 @@ def _eircode_start(text: str, start: int) -> int:
 
 
 def _addresses(text: str) -> Iterator[Span]:
-    """Every address, those that touch joined into one ("Flat 11 Cedar Court 5 Wellington
-    Rd": a building and its street), but a public place's."""
-    found = sorted(_address_spans(text), key=lambda s: s.start)
-    if not found:
+    """Every address but a public place's."""
+    for span in _joined(text, sorted(_address_spans(text), key=lambda s: s.start)):
+        if not _public_place(text, span.start):
+            yield span
+
+
+def _joined(text: str, spans: list[Span]) -> Iterator[Span]:
+    """Address spans in order, those that touch joined into one ("Flat 11 Cedar Court 5
+    Wellington Rd": a building and its street)."""
+    if not spans:
         return
-    cur = found[0]
-    for span in found[1:]:
+    cur = spans[0]
+    for span in spans[1:]:
         if span.start <= cur.end or _JOIN.fullmatch(text, cur.end, span.start):
             cur = Span(K.ADDRESS, cur.start, max(cur.end, span.end))
         else:
-            if not _public_place(text, cur.start):
-                yield cur
+            yield cur
             cur = span
-    if not _public_place(text, cur.start):
-        yield cur
+    yield cur
 
 
 # A public place's address, given as where the place is ("the Superdrug pharmacy at 60
