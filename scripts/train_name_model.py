@@ -118,14 +118,20 @@ def words_of(
     return out
 
 
-def labelled(case: dict, person: bool) -> list[tuple[int, int]]:
-    """The offsets of the case's PERSON spans (or of its other spans)."""
+def spans_of(case: dict, kind: str, *, of_kind: bool = True) -> list[tuple[int, int]]:
+    """The offsets of every occurrence of the case's spans of `kind` (or of its other
+    spans)."""
     return [
         m.span()
         for span in case["spans"]
-        if (span["kind"] == "PERSON") == person
+        if (span["kind"] == kind) == of_kind
         for m in re.finditer(re.escape(span["text"]), case["text"])
     ]
+
+
+def labelled(case: dict, person: bool) -> list[tuple[int, int]]:
+    """The offsets of the case's PERSON spans (or of its other spans)."""
+    return spans_of(case, "PERSON", of_kind=person)
 
 
 def safety_words(likeness: Callable[[str], float]) -> tuple[list[Word], int]:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 
+from bot.safety.address_model import address_cues, address_words, shipped_address_model
 from bot.safety.name_model import first_names, places, shipped_name_model, word_lists
 from bot.safety.prefilter import Gated, any_of
 from bot.safety.types import PhiKind, Span
@@ -164,7 +165,9 @@ _PHONE_CONTEXT = Gated(
     r"\b(?:call|phone|tel|mobile|cell|text|reach|ring|whatsapp|fax|contact|number is|"
     r"extension|ext|landline|telefon|telefono|tel[ée]fono|telefone|t[ée]l[ée]phone|t[ée]l|"
     r"portable|m[óo]vil|celular|cellulare|handy|zap|llamad\w*|ll[áa]mame|appelez|bel me|"
-    r"numer|n[úu]mero|nummer)\b",
+    r"numer|n[úu]mero|nummer|txt|sms|mob|contacto|contato|kontakt|chama|ligue|liga|llama|"
+    r"ruf|anrufen|τηλ\w*|هاتف|تليفون|التليفون|موبايل|رقم)\b"
+    r"|电话|電話|手机|携帯|전화|연락처",  # written without spaces: no word boundary
     re.IGNORECASE,
 )
 
@@ -253,6 +256,17 @@ _PRODUCT_CONTEXT = Gated(
 _SPACED_PAIRS = Gated(r"[1-9]\d{2}(?:\s\d{2}){3}")
 
 
+# Shapes that are phone numbers in some countries and other numbers elsewhere: a phone only
+# with a phone word near ("chama no zap (19) 91234-5678", "电话 138 0013 8000", "Contacto 912
+# 345 678", "Phone 9123 4567").
+_CUED_PHONE = Gated(
+    r"(?<![\w/.+-])(?:\(\d{1,4}\)\s?\d{4,5}[\s.-]?\d{4}"  # BR (19) 91234-5678
+    r"|\d{3}[\s.-]\d{3}[\s.-]\d{4}"  # CA 418 555-0139
+    r"|\d{3}\s\d{4}\s\d{4}"  # CN 138 0013 8000
+    r"|\d{3}\s\d{3}\s\d{3}|\d{4}\s\d{3}\s\d{3}"  # ES, PT 654 321 098; GR 6944 123 456
+    r"|\d{4}\s\d{4}"  # HK, SG 9123 4567
+    r"|\d{11,12})(?![\w/])"  # EG ٠١٠٠٢٣٤٥٦٧٨
+)
 _PHONE_AFTER_WORD = Gated(
     r"\b(?:ph|phone|tel|telephone|mobile|mob|cell|call|text|ring|whatsapp|landline|fax)\b"
     r"[:.#]?\s*(?:(?:is|on|me on|me at|at|no\.?|number)\s+)?(\+?\(?\d[\d\s().-]{7,22}\d)",
@@ -289,6 +303,11 @@ def _phones(text: str) -> Iterator[Span]:
         ):
             continue
         yield _span(K.PHONE, m)
+    for m in _CUED_PHONE.finditer(text):
+        if _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40) and not (
+            _NOT_PHONE_CONTEXT.search(text[max(0, m.start() - 30) : m.start()])
+        ):
+            yield _span(K.PHONE, m)
     # Any run of digit groups right after "phone", "call", "mobile"… is a phone number.
     for m in _PHONE_AFTER_WORD.finditer(text):
         digits = re.sub(r"\D", "", m.group(1))
@@ -422,7 +441,7 @@ _INSURER = Gated(
     r"afiliad[oa]|affiliation|affili[ée]|assur[ée]|asegurad[oa]|beneficiar(?:y|io)|"
     r"bpjs|philhealth|nhis|nhia|nhif|ramq|ohip|msp|masshealth|medi-?cal|tenncare|kidcare|"
     r"ahcccs|badgercare|forwardhealth|pami|osde|unimed|thiqa|daman|gems|eopyy|ayushman|"
-    r"pm-?jay|cghs|esic|ahs)\b",
+    r"pm-?jay|cghs|esic|ahs|αμκα|εοπυυ)\b",
     re.IGNORECASE,
 )
 # "…, group 45210", "ID U48 3391 007", "member 11937254", "card (YRP123M45678)", "card no
@@ -434,13 +453,19 @@ _INSURER_ID = Gated(
     # not a house's "H.No 8-2-293" or "Flat/No"
     rf"(?<![./])\b(?:group|id|member|subscriber|card|(?:card )?{_GENERIC_ID_WORD}|"
     r"pin|acct|account|credencial|carteirinha|p[óo]liza|afiliado|(?:d')?affiliation|(?:d')?assur[ée]|"
-    r"kartu|amka|cip|enrol(?:l)?ee (?:number|no\.?|id)|(?:mine|hers|his) is)"
+    r"kartu|amka|αμκα|cip|enrol(?:l)?ee (?:number|no\.?|id)|(?:mine|hers|his) is)"
     r"\s*[:#(]?\s*" + _ID_VALUE,
     re.IGNORECASE,
 )
 # "the pre-cert number is 1-800-872-3862", "my ex's number 0412 345 678": a phone-shaped value
 # after a word that names no card is a phone line, not a member id.
 _GENERIC_LABEL = Gated(rf"(?:{_GENERIC_ID_WORD}|(?:mine|hers|his) is)\W*$", re.IGNORECASE)
+# Chinese, Japanese and Korean: an insurance word, then "number" ("介護保険被保険者番号は…",
+# "건강보험증 번호 …", "医保卡号 …"), written without spaces.
+_CJK_INSURANCE = Gated(
+    r"(?:保険|保險|보험|医保|醫保|社保)[^\d。、.,!?]{0,10}?(?:番号|號碼|号码|卡号|번호)"
+    r"\s*(?:は|:|\uff1a|是|은|는)?\s*(\d[\d-]{4,20}\d)(?!\d)"
+)
 # An Australian Medicare number has a fixed shape: 10 digits (4-5-1), then the card line.
 _AU_MEDICARE = Gated(r"(?<![\d-])\d{4}\s?\d{5}\s?\d(?:\s?/\s?\d)?(?![\d-])")
 _MEDICARE = Gated(r"medicare", re.IGNORECASE)
@@ -462,7 +487,8 @@ def _insurance(text: str) -> Iterator[Span]:
         value = m.group(1)
         if (
             any(c.isdigit() for c in value)
-            and _near(text, m.start(), m.end(), _INSURER, before=80)
+            # the insurer, the scheme or the cover named before the id or in its label
+            and _INSURER.search(text, max(0, m.start() - 80), m.start(1)) is not None
             and not (_PHONE.fullmatch(value) and _GENERIC_LABEL.search(text, m.start(), m.start(1)))
         ):
             yield _span(K.INSURANCE_ID, m, 1)
@@ -472,6 +498,8 @@ def _insurance(text: str) -> Iterator[Span]:
                 yield _span(K.INSURANCE_ID, m)
     for m in _MBI.finditer(text):
         yield _span(K.INSURANCE_ID, m)
+    for m in _CJK_INSURANCE.finditer(text):
+        yield _span(K.INSURANCE_ID, m, 1)
 
 
 # --- dates of birth ------------------------------------------------------------------------------
@@ -539,7 +567,8 @@ _DOB = Gated(
     # German, French, Spanish, Italian, Polish, Dutch, Portuguese
     r"|geboren(?: am)?|geb\.|geburtsdatum|n[ée]e? le|date de naissance|fecha de nacimiento|"
     r"nacid[oa] el|nat[oa] il|data di nascita|ur\.|urodzon[ya]|geboortedatum|nascid[oa] em|"
-    r"data de nascimento)\s*(?:is|was|:|-|=)?\s*(?:(?:on|as|listed as|of)\s+)?"
+    r"data de nascimento|naci[óo](?: el)?|nasceu(?: em)?|data urodzenia)"
+    r"\s*(?:is|was|:|-|=)?\s*(?:(?:on|as|listed as|of)\s+)?"
     rf"((?:the\s+)?{_DATE})\b",
     re.IGNORECASE,
 )
@@ -550,7 +579,8 @@ _DOB = Gated(
 # unless it is said to be a visit ("DOB 1/2/1960, seen on 3/4/2024").
 _DOB_WORD = Gated(
     r"\b(?:dob|d\.o\.b|date of birth|birth ?date|birthdate|born|geburtsdatum|"
-    r"date de naissance|fecha de nacimiento|data di nascita)\b",
+    r"date de naissance|fecha de nacimiento|data di nascita|urodzenia|naci[óo]|nasceu)\b"
+    r"|生年月日|生まれ|出生日期|생년월일",  # written without spaces: no word boundary
     re.IGNORECASE,
 )
 _SENTENCE = Gated(r"[^.!?\n]*(?:[.!?](?!\s|$)[^.!?\n]*)*")
@@ -563,6 +593,12 @@ _FULL_DATE = Gated(
     r")(?![\w/-]|\.\d)",
     re.IGNORECASE,
 )
+# A date as Chinese, Japanese (also by era) and Korean write it: "1949年4月23日", "昭和23年5月8日",
+# "1949년 4월 23일".
+_CJK_DATE = Gated(
+    r"(?:(?:19|20)\d\d|(?:明治|大正|昭和|平成|令和)\d{1,2})年\d{1,2}月\d{1,2}日"
+    r"|(?:19|20)\d\d년\s?\d{1,2}월\s?\d{1,2}일"
+)
 _VISIT = Gated(
     r"\b(?:on|appt|appointment|seen|admitted|discharged|visit|scheduled|booked|since|until|from|"
     r"exp(?:ires|iry)?|issued|valid|dated|surgery|scan|op|jab|vaccine|vaccinated|dose|test|"
@@ -573,7 +609,10 @@ _VISIT_AFTER = Gated(r"^\W*(?:appt|appointment|visit|clinic|surgery|scan|jab)\b"
 
 
 # Substrings of every `_DOB_WORD`: a cheap test that skips most messages.
-_DOB_CUES = ("dob", "d.o.b", "birth", "born", "geburt", "naissance", "nacimiento", "nascita")
+_DOB_CUES = (
+    *("dob", "d.o.b", "birth", "born", "geburt", "naissance", "nacimiento", "nascita", "urodz"),
+    *("naci", "nasc", "生年月日", "生まれ", "出生日期", "생년월일"),
+)
 _DOB_CUE = any_of(_DOB_CUES)
 
 
@@ -588,7 +627,8 @@ def _dobs_in_sentence(text: str) -> Iterator[Span]:
     for sentence in _SENTENCE.finditer(text):
         if not _DOB_WORD.search(sentence.group()):
             continue
-        for m in _FULL_DATE.finditer(text, sentence.start(), sentence.end()):
+        window = (text, sentence.start(), sentence.end())
+        for m in (*_FULL_DATE.finditer(*window), *_CJK_DATE.finditer(*window)):
             before, after = text[max(0, m.start() - 20) : m.start()], text[m.end() : m.end() + 20]
             if not _VISIT.search(before) and not _VISIT_AFTER.search(after):
                 yield _span(K.DATE_OF_BIRTH, m)
@@ -1121,6 +1161,23 @@ _PERSONAL = Gated(
     re.IGNORECASE,
 )
 _CLAUSE_START = Gated(r"[.!?\n;]")
+_PLACE_WORD = Gated(
+    r"\b(?:hospital|hospitals|clinic|cl[ií]nica|klinik|pharmacy|farmacia|chemist|apotheke|"
+    r"centre|center|museum|station|library|university|headquarters|hotel|mall|campus|hospice|"
+    r"charit[ée]|mediclinic|infirmary|polyclinic)\b",
+    re.IGNORECASE,
+)
+
+
+def _named_public_place(text: str, start: int, end: int) -> bool:
+    """An address the learned tagger found that belongs to a named public place, in the same
+    clause and with no personal word ("Clínica Alemana, Av. Vitacura 5951", "Mediclinic City
+    Hospital, Building 37"): the rules read a comma there as someone's list of details, the
+    tagger's wider spans need the place's name too."""
+    before = text[max(0, start - 60) : start]
+    ends = [m.end() for m in _CLAUSE_START.finditer(before)]
+    clause = (before[ends[-1] :] if ends else before) + text[start:end]
+    return _PLACE_WORD.search(clause) is not None and _PERSONAL.search(clause) is None
 
 
 def _public_place(text: str, start: int) -> bool:
@@ -2168,9 +2225,82 @@ def _cut_address(text: str, span: Span, taken: list[Span]) -> Span | None:
     return Span(K.ADDRESS, span.start, end)
 
 
+def _tagged_addresses(text: str, taken: list[Span]) -> list[Span]:
+    """`taken` with the learned tagger's addresses. The tagger's reach is in the pieces of an
+    address set off by commas, which the rules do not know: a new address needs two pieces
+    ("Plot 14, Block C, Admiralty Way, Lagos"), and one that overlaps an address the rules
+    found widens it only by whole pieces ("Via Roma 45" to "Via Roma 45, scala B, int. 6,
+    20121 Milano", not "12 Oak Road" to "12 Oak Road Room 1204"). None reaches into another
+    kind of detail."""
+    blocked = [(t.start, t.end) for t in taken if t.kind is not K.ADDRESS]
+    out = list(taken)
+    for start, end in shipped_address_model().addresses(text, blocked):
+        if _public_place(text, start) or _named_public_place(text, start, end):
+            continue
+        inside = [t for t in out if t.kind is K.ADDRESS and t.start < end and start < t.end]
+        if not inside:
+            if _a_piece(text[start:end]) and _said_to_be_an_address(text, start, end):
+                out.append(Span(K.ADDRESS, start, end))
+            continue
+        first = min(t.start for t in inside)
+        last = max(t.end for t in inside)
+        for t in inside:
+            out.remove(t)
+        wider_start = _grown(text, first, start, pieces=_a_piece(text[start:first]))
+        wider_end = _grown(text, last, end, pieces=_a_piece(text[last:end]))
+        out.append(Span(K.ADDRESS, min(first, wider_start), max(last, wider_end)))
+    return out
+
+
+def _a_piece(extension: str) -> bool:
+    """Whether the text the tagger adds to an address is set off by a comma (Latin or
+    Arabic)."""
+    return "," in extension or "\u060c" in extension
+
+
+_EXTENSION_WORD = re.compile(r"[^\W_]+")
+
+
+def _grown(text: str, edge: int, reach: int, *, pieces: bool) -> int:
+    """How far an address grows from `edge` towards `reach`. By pieces set off by commas, all
+    the way but a lower-case tail ("…, Sheffield, hurry"); without a comma, over numbers, codes
+    and capitalised words ("Via Roma 45 20121 Milano") up to the first lower-case word that is
+    no street word or a year ("12 oak st downtown", "… 7945 the gate is blue")."""
+    words = list(_EXTENSION_WORD.finditer(text, min(edge, reach), max(edge, reach)))
+    if reach < edge:
+        words.reverse()
+    grown = edge
+    for n, word in enumerate(words):
+        w = word.group()
+        loose = w.isalpha() and w.islower() and w not in address_words()
+        if loose and not pieces:
+            break
+        if loose and all(_loose(v.group()) for v in words[n:]):
+            break  # only lower-case words are left: the sentence goes on
+        if not pieces and _YEAR.fullmatch(w):
+            break
+        grown = word.end() if reach > edge else word.start()
+    return grown
+
+
+def _loose(word: str) -> bool:
+    return word.isalpha() and word.islower() and word not in address_words()
+
+
+def _said_to_be_an_address(text: str, start: int, end: int) -> bool:
+    """Whether a new address of the tagger's has more than its shape for it: a word before it
+    that says where someone is ("live", "address", "domicilio"), a town, or two street or
+    unit words ("Plot 9, Block F", not "Unit 4, Stroke Rehab, 3 tablets")."""
+    span = [w.lower() for w in _EXTENSION_WORD.findall(text, start, end)]
+    if sum(w in address_words() for w in span) >= 2 or any(w in places() for w in span):  # noqa: PLR2004
+        return True
+    before = _EXTENSION_WORD.findall(text, max(0, start - 40), start)
+    return any(w.lower() in address_cues() for w in before)
+
+
 def find_spans(text: str, *, tagger: bool = True) -> tuple[Span, ...]:
     """Every PHI span in `text`, without overlaps, in order. `tagger=False` leaves out the
-    learned name tagger (the benchmark's "rules only" column)."""
+    learned taggers of addresses and names (the benchmark's "rules only" column)."""
     taken: list[Span] = []
     digits = _DIGIT.search(text) is not None
     for finder in _finders():
@@ -2184,6 +2314,8 @@ def find_spans(text: str, *, tagger: bool = True) -> tuple[Span, ...]:
                 span = _cut_address(text, found, taken)
             if span is not None:
                 taken.append(span)
+    if tagger and digits:
+        taken = _tagged_addresses(text, taken)
     # Then listed names, and names with no cue around them, which only the learned tagger sees.
     untagged = (Span(K.PERSON, s, e) for s, e in shipped_name_model().names(text)) if tagger else ()
     for span in (*_names_listed(text, taken), *untagged):

@@ -180,6 +180,17 @@ def test_identifiers_in_the_wordings_of_the_training_sets_are_removed(
         ("Kastanienweg 7b, 50667 Köln. Danke!", "Kastanienweg 7b, 50667 Köln", K.ADDRESS),
         ("PO Box 442, Cairns QLD 4870 for the strips", "PO Box 442, Cairns QLD 4870", K.ADDRESS),
         ("email: lena [dot] k [at] web [dot] de thanks", "lena [dot] k [at] web [dot] de", K.EMAIL),
+        # phone shapes of one country, with a phone word near; birth words, era dates and
+        # insurance numbers of other scripts
+        ("liga pra mim no (21) 98765-4321 depois das seis", "(21) 98765-4321", K.PHONE),
+        ("有事打我电话 139 1234 5678 谢谢", "139 1234 5678", K.PHONE),
+        ("Contacto: 934 567 890, pregunte por la tarde", "934 567 890", K.PHONE),
+        ("Phone 6123 4567 if the door is locked", "6123 4567", K.PHONE),
+        ("mi hija nació el 3 de abril de 2019 con un soplo", "3 de abril de 2019", K.DATE_OF_BIRTH),
+        ("父は昭和30年2月14日生まれです", "昭和30年2月14日", K.DATE_OF_BIRTH),
+        ("생년월일 1962.11.05 입니다", "1962.11.05", K.DATE_OF_BIRTH),
+        ("国民健康保険の被保険者番号は1234567890です", "1234567890", K.INSURANCE_ID),
+        ("ΑΜΚΑ 01017012345 για τις εξετάσεις", "01017012345", K.INSURANCE_ID),
         ("donate here: gofund.me/9b4f2e1a please", "gofund.me/9b4f2e1a", K.URL_WITH_ID),
         (
             "call me on oh seven seven zero zero nine zero zero two one two",
@@ -506,7 +517,8 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
             "4 Beach Road Muizenberg 7945",
         ),
         ("wohne Lindenstraße 5 10115 Berlin seit Jahren", "Lindenstraße 5 10115 Berlin"),
-        ("meet me at 12 Oak Road Room 1204 today", "12 Oak Road"),
+        # the address tagger takes the room at a street address with it: where someone is
+        ("meet me at 12 Oak Road Room 1204 today", "12 Oak Road Room 1204"),
         ("lived at 12 Oak Street 2015 Then we moved", "12 Oak Street"),
         # Latin American numbered streets and blocks, a Brasília sector, an urbanización
         (
@@ -537,8 +549,12 @@ def test_phone_lines_visits_and_words_near_id_labels_are_not_ids(text: str) -> N
         ("drop it at 14 awolowo road ikeja lagos, ask the guard", "14 awolowo road ikeja lagos"),
         ("i live at 12 oak st downtown.", "12 oak st"),
         ("we moved to 4 hill st last year.", "4 hill st"),
-        # a landmark with no town after it is left out
-        ("the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs", "5 Oak Road"),
+        # a landmark and a ward set off by commas are pieces of where someone is (the address
+        # tagger's reading; the rules alone stop at the street)
+        (
+            "the ward is at 5 Oak Road, near the car park, Ward 3 is upstairs",
+            "5 Oak Road, near the car park, Ward 3",
+        ),
     ],
 )
 def test_whole_addresses_with_units_postcodes_and_towns_are_removed(text: str, secret: str) -> None:
