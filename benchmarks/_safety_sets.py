@@ -12,7 +12,7 @@ TRAINING = (
     "safety_holdout",
     *(f"safety_holdout{n}" for n in range(2, 10)),
     *(f"safety_train_{x}" for x in "abcefhijmnopqrstuvwxyz"),
-    *(f"safety_train_a{x}" for x in "abcdefghijklmo"),
+    *(f"safety_train_a{x}" for x in "abcdefghijklmno"),
     "safety_policy",
 )
 BLIND = (
@@ -30,6 +30,6 @@ BLIND = (
 )
 # Written and scored on arrival, not yet learned from: a file whose PHI the redaction's rules
 # find below the per-file target (tests/data/SAFETY_CASES.md) waits here until they are
-# generalised from its misses, then joins TRAINING (set am did so in stop 18). Score one with
-# `benchmarks/safety.py --sets NAME`.
-PENDING: tuple[str, ...] = ("safety_train_an",)
+# generalised from its misses, then joins TRAINING (set am did so in stop 18, an in stop 19).
+# Score one with `benchmarks/safety.py --sets NAME`.
+PENDING: tuple[str, ...] = ()
