@@ -52,7 +52,9 @@ def tokens(text: str) -> list[Token]:
 
 
 def _has_digit(word: str) -> bool:
-    return any(c.isdigit() for c in word)
+    """Whether a token holds a digit: a token of letters and digits that is not all letters
+    (a quick test, and the tagger's hottest)."""
+    return word[0].isalnum() and not word.isalpha()
 
 
 @cache
@@ -110,8 +112,15 @@ def _gap(text: str, a: Token | None, b: Token | None) -> str:
     return "nl" if "\n" in between else "other"
 
 
-def features(text: str, toks: Sequence[Token], words: Sequence[str], i: int) -> list[str]:
-    """The features of token `i` (a word or a number) of a message."""
+def features(
+    text: str,
+    toks: Sequence[Token],
+    words: Sequence[str],
+    i: int,
+    digits: Sequence[bool] | None = None,
+) -> list[str]:
+    """The features of token `i` (a word or a number) of a message; `digits`, which tokens
+    hold a digit, when the caller has them already."""
     first, last = name_lists()
     streets = address_words()
     word = words[i]
@@ -161,7 +170,9 @@ def features(text: str, toks: Sequence[Token], words: Sequence[str], i: int) -> 
             out.append(f"cue<{'3' if i - j <= NEAR else '10'}")
             break
     reach = range(max(0, i - DIGIT_REACH), min(n, i + DIGIT_REACH + 1))
-    nearest = min((abs(i - j) for j in reach if _has_digit(words[j])), default=9)
+    if digits is None:
+        digits = [_has_digit(w) for w in words]
+    nearest = min((abs(i - j) for j in reach if digits[j]), default=9)
     out.append(f"digit~{nearest if nearest < NEAR else '3-6' if nearest <= DIGIT_REACH else 'far'}")
     return out
 
@@ -193,22 +204,25 @@ class AddressModel:
         the rules took as something else)."""
         toks = tokens(text)
         words = [t[0] for t in toks]
-        free = [
-            i
-            for i in scored_tokens(toks)
-            if not any(s < toks[i].end() and toks[i].start() < e for s, e in blocked)
-        ]
+        digits = [_has_digit(w) for w in words]
+        free = scored_tokens(toks)
+        if blocked:
+            free = [
+                i
+                for i in free
+                if not any(s < toks[i].end() and toks[i].start() < e for s, e in blocked)
+            ]
         p: dict[int, float] = {}
         for i in free:
-            if _has_digit(words[i]):
-                p[i] = self.score(features(text, toks, words, i))
+            if digits[i]:
+                p[i] = self.score(features(text, toks, words, i, digits))
         anchors = [i for i, q in p.items() if q >= ANCHOR]
         if not anchors:
             return  # most messages with a number: a dose, a reading, a date
 
         def score(i: int) -> float:
             if i not in p:
-                p[i] = self.score(features(text, toks, words, i))
+                p[i] = self.score(features(text, toks, words, i, digits))
             return p[i]
 
         taken = grown(anchors, set(free), score, self.threshold)

@@ -190,7 +190,7 @@ def test_identifiers_in_the_wordings_of_the_training_sets_are_removed(
         ("父は昭和30年2月14日生まれです", "昭和30年2月14日", K.DATE_OF_BIRTH),
         ("생년월일 1962.11.05 입니다", "1962.11.05", K.DATE_OF_BIRTH),
         ("国民健康保険の被保険者番号は1234567890です", "1234567890", K.INSURANCE_ID),
-        ("ΑΜΚΑ 01017012345 για τις εξετάσεις", "01017012345", K.INSURANCE_ID),
+        ("ΑΜΚΑ 01017012345 για τις εξετάσεις", "01017012345", K.INSURANCE_ID),  # noqa: RUF001 - Greek
         ("donate here: gofund.me/9b4f2e1a please", "gofund.me/9b4f2e1a", K.URL_WITH_ID),
         (
             "call me on oh seven seven zero zero nine zero zero two one two",
