@@ -263,7 +263,8 @@ def _runs(
         if i is not None and run and _joined(text, toks, run[-1], i, free):
             run.append(i)
             continue
-        while run and _loose_end(words[run[-1]]):
+        # "no" only comes before a number: "24 M, no heart problems" ends before it
+        while run and (_loose_end(words[run[-1]]) or words[run[-1]].lower() in NUMBER_WORDS):
             run.pop()
         while run and _loose_start(words, run):
             run.pop(0)
@@ -340,6 +341,7 @@ def _loose_start(words: Sequence[str], run: list[int]) -> bool:
 
 
 _PRONOUN_WORDS = "i m s we my our me us he she his her they their it its you your"
+NUMBER_WORDS = frozenset({"no", "nos", "nr", "n", "nº"})
 PRONOUNS = frozenset(_PRONOUN_WORDS.split())  # "m" and "s" of "I'm", "it's"
 
 

@@ -81,6 +81,7 @@ def test_the_tagger_finds_what_the_rules_miss_or_cut_short() -> None:
         "Room 12 on Ward 4, visiting hours 2 to 8 pm",
         "born at 31 weeks, now 2 years old and 12 kg",
         "ICD-10 code E11.9 on the form, and 3 refills left",
+        "sharp pain in chest when i breathe in deep, 24 M, no heart problems",
     ],
 )
 def test_medical_numbers_are_not_addresses(text: str) -> None:
