@@ -394,7 +394,8 @@ _INSURANCE_LABEL = Gated(
     r"phn|personal health (?:number|no\.?)|"
     r"enrollee (?:number|no\.?|id)|(?:kranken)?versicherten-?nummer|versicherungsnummer|"
     r"krankenversicherungskarte(?: nr\.?)?|numer ubezpieczenia|"
-    r"num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|carte vitale|tarjeta sanitaria|tessera sanitaria|"
+    r"num[ée]ro de s[ée]cu(?:rit[ée] sociale)?|n[°º]\s?s[ée]cu(?:rit[ée] sociale)?|carte vitale|"
+    r"tarjeta sanitaria|tessera sanitaria|"
     r"polisnummer|n[úu]mero de afiliaci[óo]n|n[úu]mero de la seguridad social|"
     r"medicare card|ghic|ehic|"
     # Irish, Austrian, Mexican, Brazilian, Indian and US military cards; a US card's group and
@@ -431,7 +432,7 @@ _INSURER_POLICY = Gated(
 _FOUR_DIGITS = Gated(r"\d[\s.-]?\d[\s.-]?\d[\s.-]?\d")
 # A date on a card or a year range ("policy 2023/24") is no id.
 _DATE_SHAPE = Gated(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}|(?:19|20)\d\d[/-]\d\d(?:\d\d)?")
-_POLICY_ID = Gated(r"\bpolicy\s+(?=[A-Z0-9-]*\d)" + _ID_VALUE, re.IGNORECASE)
+_POLICY_ID = Gated(r"\bpolicy\s+(?=[A-Z0-9/-]*\d)" + _ID_VALUE, re.IGNORECASE)
 _INSURER = Gated(
     r"\b(?:insurance|insurer|policy|member|plan|medicare|medicaid|aetna|cigna|humana|kaiser|"
     r"bcbs|blue ?cross|anthem|tricare|uhc|united ?healthcare|"
@@ -440,7 +441,7 @@ _INSURER = Gated(
     r"obra social|prepaga|plano de sa[úu]de|conv[êe]nio|krankenkasse|krankenversicherung|"
     r"afiliad[oa]|affiliation|affili[ée]|assur[ée]|asegurad[oa]|beneficiar(?:y|io)|"
     r"bpjs|philhealth|nhis|nhia|nhif|ramq|ohip|msp|masshealth|medi-?cal|tenncare|kidcare|"
-    r"ahcccs|badgercare|forwardhealth|pami|osde|unimed|thiqa|daman|gems|eopyy|ayushman|"
+    r"ahcccs|badgercare|forwardhealth|pami|osde|unimed|thiqa|daman|gems|eopyy|ayushman|p[óo]liza|miembro|"
     r"pm-?jay|cghs|esic|ahs|αμκα|εοπυυ)\b",
     re.IGNORECASE,
 )
@@ -453,13 +454,15 @@ _INSURER_ID = Gated(
     # not a house's "H.No 8-2-293" or "Flat/No"
     rf"(?<![./])\b(?:group|id|member|subscriber|card|(?:card )?{_GENERIC_ID_WORD}|"
     r"pin|acct|account|credencial|carteirinha|p[óo]liza|afiliado|(?:d')?affiliation|(?:d')?assur[ée]|"
-    r"kartu|amka|αμκα|cip|enrol(?:l)?ee (?:number|no\.?|id)|(?:mine|hers|his) is)"
-    r"\s*[:#(]?\s*" + _ID_VALUE,
+    r"kartu|amka|αμκα|cip|enrol(?:l)?ee (?:number|no\.?|id)|(?:mine|hers|his) is|carte|"
+    r"n[úu]mero de (?:miembro|afiliad[oa]|socio|p[óo]liza))"
+    r"\s*(?:(?:is|was|es|est)\s+)?[:#(]?\s*" + _ID_VALUE,
     re.IGNORECASE,
 )
 # "the pre-cert number is 1-800-872-3862", "my ex's number 0412 345 678": a phone-shaped value
 # after a word that names no card is a phone line, not a member id.
 _GENERIC_LABEL = Gated(rf"(?:{_GENERIC_ID_WORD}|(?:mine|hers|his) is)\W*$", re.IGNORECASE)
+# ("card # 1093847561" names a card: only a label that is nothing but such a word is generic)
 # Chinese, Japanese and Korean: an insurance word, then "number" ("介護保険被保険者番号は…",
 # "건강보험증 번호 …", "医保卡号 …"), written without spaces.
 _CJK_INSURANCE = Gated(
@@ -489,7 +492,7 @@ def _insurance(text: str) -> Iterator[Span]:
             any(c.isdigit() for c in value)
             # the insurer, the scheme or the cover named before the id or in its label
             and _INSURER.search(text, max(0, m.start() - 80), m.start(1)) is not None
-            and not (_PHONE.fullmatch(value) and _GENERIC_LABEL.search(text, m.start(), m.start(1)))
+            and not (_PHONE.fullmatch(value) and _GENERIC_LABEL.match(text, m.start(), m.start(1)))
         ):
             yield _span(K.INSURANCE_ID, m, 1)
     if _MEDICARE.search(text):

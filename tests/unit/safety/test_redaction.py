@@ -190,6 +190,18 @@ def test_identifiers_in_the_wordings_of_the_training_sets_are_removed(
         ("父は昭和30年2月14日生まれです", "昭和30年2月14日", K.DATE_OF_BIRTH),
         ("생년월일 1962.11.05 입니다", "1962.11.05", K.DATE_OF_BIRTH),
         ("国民健康保険の被保険者番号は1234567890です", "1234567890", K.INSURANCE_ID),
+        # an insurance id after "ID is", a card's "#", a policy of parts, a French NIR, a
+        # Spanish member number
+        ("my MassHealth ID is 100987654321, renewal lost", "100987654321", K.INSURANCE_ID),
+        ("my Aetna card # 1234509876 was declined", "1234509876", K.INSURANCE_ID),
+        (
+            "policy P/123456/02/2023/004321 still not settled",
+            "P/123456/02/2023/004321",
+            K.INSURANCE_ID,
+        ),
+        ("Póliza 87654321-0, no me reembolsan nada", "87654321-0", K.INSURANCE_ID),
+        ("N° sécu 1 85 03 75 115 005 42 pour la carte", "1 85 03 75 115 005 42", K.INSURANCE_ID),
+        ("mi plan: número de miembro es 0012345678-01", "0012345678-01", K.INSURANCE_ID),
         ("ΑΜΚΑ 01017012345 για τις εξετάσεις", "01017012345", K.INSURANCE_ID),  # noqa: RUF001 - Greek
         ("donate here: gofund.me/9b4f2e1a please", "gofund.me/9b4f2e1a", K.URL_WITH_ID),
         (
