@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from train_crisis_model import BLIND_FILES, TRAIN_FILES, _hashed_fold  # noqa: E402
-from train_name_model import DATASETS, health_texts, spans_of  # noqa: E402
+from train_name_model import DATASETS, health_texts, spans_of, weight_table  # noqa: E402
 
 from bot.safety.address_model import (  # noqa: E402
     ANCHOR,
@@ -89,17 +89,18 @@ def message(
     toks = tokens(text)
     words = [t[0] for t in toks]
     out = Message(group, text, len(text.split()), addresses)
+    digits = [_has_digit(w) for w in words]
     scored = scored_tokens(toks)
-    numbers = [i for i in scored if _has_digit(words[i])]
+    numbers = [i for i in scored if digits[i]]
     near = {i for n in numbers for i in range(n - WINDOW, n + WINDOW + 1)}
     for i in scored:
         start, end = toks[i].span()
         if i not in near or any(s < end and start < e for s, e in others):
             continue
         out.index.append(i)
-        out.feats.append(features(text, toks, words, i))
+        out.feats.append(features(text, toks, words, i, digits))
         out.labels.append(any(s <= start and end <= e for s, e in addresses))
-        out.digit.append(_has_digit(words[i]))
+        out.digit.append(digits[i])
     return out
 
 
@@ -242,11 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(*(f"MISS {x}" for x in r.misses), sep="\n")
         print(*(f"TAKEN {x}" for x in r.taken), sep="\n")
     vec, clf = fit(messages)
-    weights = {
-        f: round(float(w), 4)
-        for f, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
-        if abs(w) >= 1e-3
-    }
+    weights = weight_table(vec, clf)
     weights["bias"] = round(weights.get("bias", 0.0) + float(clf.intercept_[0]), 4)
     data = {"threshold": threshold, "core": core, "weights": dict(sorted(weights.items()))}
     MODEL_FILE.write_text(json.dumps(data, indent=0, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -295,12 +295,17 @@ def report(words: list[Word], p: np.ndarray, threshold: float, totals: Totals) -
 def to_model(
     vec: DictVectorizer, clf: LogisticRegression, threshold: float, spelling: dict[str, float]
 ) -> NameModel:
-    weights = {
+    return NameModel(dict(sorted(weight_table(vec, clf).items())), threshold, spelling)
+
+
+def weight_table(vec: DictVectorizer, clf: LogisticRegression) -> dict[str, float]:
+    """A fitted model's weights by feature, rounded, the near-zero ones left out: what the
+    runtime taggers read."""
+    return {
         feature: round(float(w), 4)
         for feature, w in zip(vec.get_feature_names_out(), clf.coef_[0], strict=True)
         if abs(w) >= 1e-3
     }
-    return NameModel(dict(sorted(weights.items())), threshold, spelling)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

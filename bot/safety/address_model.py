@@ -225,8 +225,9 @@ class AddressModel:
                 p[i] = self.score(features(text, toks, words, i, digits))
             return p[i]
 
-        taken = grown(anchors, set(free), score, self.threshold)
-        for run in _runs(text, toks, words, taken, set(free)):
+        free_set = set(free)
+        taken = grown(anchors, free_set, score, self.threshold)
+        for run in _runs(text, toks, words, taken, free_set):
             if max(p[i] for i in run) >= self.core:
                 yield _offsets(text, toks, run)
 
@@ -332,12 +333,13 @@ def _loose_start(words: Sequence[str], run: list[int]) -> bool:
     after = words[run[1]] if len(run) > 1 else ""
     if after and word.isalpha() and word.islower() and _loose_end(after) and after not in PARTICLES:
         return True  # "flat is 12 Shehab St", "casa es Pasaje Los Aromos 1432"
-    return (
-        word.isalpha()
-        and word.islower()
-        and word not in address_words()
-        and not (after and _has_digit(after))
-    )
+    return loose_word(word) and not (after and _has_digit(after))
+
+
+def loose_word(word: str) -> bool:
+    """A lower-case word that is no street, unit or area word ("downtown", "hurry"): the
+    sentence, not the address (the redaction grows addresses up to one too)."""
+    return word.isalpha() and word.islower() and word not in address_words()
 
 
 _PRONOUN_WORDS = "i m s we my our me us he she his her they their it its you your"

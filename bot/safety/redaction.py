@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
 
-from bot.safety.address_model import address_cues, address_words, shipped_address_model
+from bot.safety.address_model import address_cues, address_words, loose_word, shipped_address_model
 from bot.safety.name_model import first_names, places, shipped_name_model, word_lists
 from bot.safety.prefilter import Gated, any_of
 from bot.safety.types import PhiKind, Span
@@ -285,6 +285,11 @@ def _spelled_phones(text: str) -> Iterator[Span]:
             yield _span(K.PHONE, m)
 
 
+def _after_an_id_label(text: str, start: int) -> bool:
+    """Whether a number follows a record, member or other id's label ("MRN:", "policy no.")."""
+    return _NOT_PHONE_CONTEXT.search(text[max(0, start - 30) : start]) is not None
+
+
 def _phones(text: str) -> Iterator[Span]:
     for m in _PHONE.finditer(text):
         raw = m.group()
@@ -294,7 +299,7 @@ def _phones(text: str) -> Iterator[Span]:
         bare = raw.isdigit()
         if bare and not _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40):
             continue
-        if _NOT_PHONE_CONTEXT.search(text[max(0, m.start() - 30) : m.start()]):
+        if _after_an_id_label(text, m.start()):
             continue
         phone_said = _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40)
         if not phone_said and (
@@ -304,9 +309,8 @@ def _phones(text: str) -> Iterator[Span]:
             continue
         yield _span(K.PHONE, m)
     for m in _CUED_PHONE.finditer(text):
-        if _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40) and not (
-            _NOT_PHONE_CONTEXT.search(text[max(0, m.start() - 30) : m.start()])
-        ):
+        phone_said = _near(text, m.start(), m.end(), _PHONE_CONTEXT, before=40)
+        if phone_said and not _after_an_id_label(text, m.start()):
             yield _span(K.PHONE, m)
     # Any run of digit groups right after "phone", "call", "mobile"… is a phone number.
     for m in _PHONE_AFTER_WORD.finditer(text):
@@ -460,9 +464,9 @@ _INSURER_ID = Gated(
     re.IGNORECASE,
 )
 # "the pre-cert number is 1-800-872-3862", "my ex's number 0412 345 678": a phone-shaped value
-# after a word that names no card is a phone line, not a member id.
+# after a word that names no card is a phone line, not a member id. Only a label that is
+# nothing but such a word is generic ("card # 1093847561" names a card).
 _GENERIC_LABEL = Gated(rf"(?:{_GENERIC_ID_WORD}|(?:mine|hers|his) is)\W*$", re.IGNORECASE)
-# ("card # 1093847561" names a card: only a label that is nothing but such a word is generic)
 # Chinese, Japanese and Korean: an insurance word, then "number" ("介護保険被保険者番号は…",
 # "건강보험증 번호 …", "医保卡号 …"), written without spaces.
 _CJK_INSURANCE = Gated(
@@ -1172,21 +1176,24 @@ _PLACE_WORD = Gated(
 )
 
 
+def _clause_before(text: str, start: int) -> str:
+    """The clause `start` is in, up to `start` (at most 60 characters back)."""
+    before = text[max(0, start - 60) : start]
+    ends = [m.end() for m in _CLAUSE_START.finditer(before)]
+    return before[ends[-1] :] if ends else before
+
+
 def _named_public_place(text: str, start: int, end: int) -> bool:
     """An address the learned tagger found that belongs to a named public place, in the same
     clause and with no personal word ("Clínica Alemana, Av. Vitacura 5951", "Mediclinic City
     Hospital, Building 37"): the rules read a comma there as someone's list of details, the
     tagger's wider spans need the place's name too."""
-    before = text[max(0, start - 60) : start]
-    ends = [m.end() for m in _CLAUSE_START.finditer(before)]
-    clause = (before[ends[-1] :] if ends else before) + text[start:end]
+    clause = _clause_before(text, start) + text[start:end]
     return _PLACE_WORD.search(clause) is not None and _PERSONAL.search(clause) is None
 
 
 def _public_place(text: str, start: int) -> bool:
-    before = text[max(0, start - 60) : start]
-    ends = [m.end() for m in _CLAUSE_START.finditer(before)]
-    clause = before[ends[-1] :] if ends else before
+    clause = _clause_before(text, start)
     return _PUBLIC_PLACE.search(clause) is not None and _PERSONAL.search(clause) is None
 
 
@@ -2275,19 +2282,15 @@ def _grown(text: str, edge: int, reach: int, *, pieces: bool) -> int:
     grown = edge
     for n, word in enumerate(words):
         w = word.group()
-        loose = w.isalpha() and w.islower() and w not in address_words()
+        loose = loose_word(w)
         if loose and not pieces:
             break
-        if loose and all(_loose(v.group()) for v in words[n:]):
+        if loose and all(loose_word(v.group()) for v in words[n:]):
             break  # only lower-case words are left: the sentence goes on
         if not pieces and _YEAR.fullmatch(w):
             break
         grown = word.end() if reach > edge else word.start()
     return grown
-
-
-def _loose(word: str) -> bool:
-    return word.isalpha() and word.islower() and word not in address_words()
 
 
 def _said_to_be_an_address(text: str, start: int, end: int) -> bool:
